@@ -1,0 +1,43 @@
+"""The observer course: a bilingual (Kazakh and Russian) Flask app.
+
+create_app(test_config=None): config → extensions → core → modules → CLI → error handlers.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from course.config import PROJECT_ROOT, build_config
+from course.core.content import load_course
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    config = build_config(test_config)
+    app = Flask(__name__, instance_path=config["INSTANCE_PATH"])
+    app.config.update(config)
+    # Flask-Babel resolves a relative path against the package and then silently shows
+    # untranslated text, so this must be absolute.
+    app.config.setdefault("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
+
+    # Invalid content stops the app here, with every problem named by file and line.
+    app.extensions["course.content"] = load_course(Path(app.config["CONTENT_DIR"]))
+
+    from course import extensions
+    from course.core import errors, i18n, published
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+    )
+    extensions.csrf.init_app(app)
+    extensions.login_manager.init_app(app)
+    i18n.init_app(app)
+    published.init_app(app)
+
+    from course.modules import register_modules
+
+    register_modules(app)
+    errors.init_app(app)
+    return app

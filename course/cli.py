@@ -1,0 +1,97 @@
+"""The `course` command: serve, db, content, users.
+
+Commands that check or export content run without an app, so that they work (and
+report every problem) when the content is broken and the app would refuse to start.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import FlaskGroup
+
+from course import create_app
+from course.config import content_dir
+from course.core.content import ContentError, check_content, load_course
+
+
+@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+def main() -> None:
+    """The observer course."""
+
+
+def _start_app_or_exit():
+    try:
+        return create_app()
+    except ContentError as e:
+        for problem in e.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"The content is invalid ({len(e.problems)} problems); not starting.", err=True)
+        sys.exit(1)
+
+
+@main.command("serve", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+def serve(host: str, port: int, workers: int) -> None:
+    """Bring the database up to date and serve the app with gunicorn."""
+    from flask_migrate import upgrade
+    from gunicorn.app.base import BaseApplication
+
+    app = _start_app_or_exit()
+    with app.app_context():
+        upgrade()
+        from course.extensions import db
+
+        db.engine.dispose()  # workers must not share the migration's connections
+
+    class Server(BaseApplication):
+        def load_config(self):
+            self.cfg.set("bind", f"{host}:{port}")
+            self.cfg.set("workers", workers)
+            # Sync workers had the lowest tail latency here (../shared/design/performance.md).
+            self.cfg.set("worker_class", "sync")
+            self.cfg.set("timeout", 60)
+            self.cfg.set("accesslog", "-")
+
+        def load(self):
+            return app
+
+    click.echo(f"Serving on http://{host}:{port}/ (instance: {app.instance_path})")
+    Server().run()
+
+
+@main.group("content")
+def content() -> None:
+    """Check and export the course content."""
+
+
+@content.command("check")
+@click.option("--path", type=click.Path(path_type=Path), default=None, help="Content folder.")
+def content_check(path: Path | None) -> None:
+    """Validate the content; print each problem with file and line."""
+    problems = check_content(path or content_dir())
+    for problem in problems:
+        click.echo(str(problem))
+    if problems:
+        click.echo(f"{len(problems)} problem(s) found.", err=True)
+        sys.exit(1)
+    click.echo("Content is valid.")
+
+
+@content.command("export")
+@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option("--path", type=click.Path(path_type=Path), default=None, help="Content folder.")
+def content_export(fmt: str, path: Path | None) -> None:
+    """Print the whole course as one document."""
+    try:
+        course = load_course(path or content_dir())
+    except ContentError as e:
+        for problem in e.problems:
+            click.echo(str(problem), err=True)
+        sys.exit(1)
+    click.echo(json.dumps(course.to_export(), ensure_ascii=False, indent=2))

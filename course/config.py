@@ -1,0 +1,100 @@
+"""Configuration: defaults, then the environment, then test overrides.
+
+The app refuses to start with a weak secret; when no secret is given it makes one
+once and keeps it in the instance folder, so sessions survive restarts.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIN_SECRET_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot work; the message says what to change."""
+
+
+def instance_dir() -> Path:
+    return Path(os.environ.get("COURSE_INSTANCE", "instance")).resolve()
+
+
+def content_dir() -> Path:
+    return Path(os.environ.get("COURSE_CONTENT", PROJECT_ROOT / "content")).resolve()
+
+
+def _secret_key(instance: Path) -> str:
+    given = os.environ.get("SECRET_KEY")
+    if given is not None:
+        if len(given) < MIN_SECRET_LENGTH:
+            raise ConfigError(
+                f"SECRET_KEY must be at least {MIN_SECRET_LENGTH} characters; "
+                "unset it to have one generated and kept in the instance folder."
+            )
+        return given
+    path = instance / "secret_key"
+    if not path.exists():
+        # O_EXCL: two workers starting at once must not write two different keys.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def build_config(test_config: dict | None = None) -> dict:
+    """Everything the app reads, as one dict; test_config wins over the environment."""
+    test_config = dict(test_config or {})
+    instance = Path(test_config.pop("INSTANCE_PATH", None) or instance_dir())
+    instance.mkdir(parents=True, exist_ok=True)
+    base_url = os.environ.get("COURSE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+    config = {
+        "INSTANCE_PATH": str(instance),
+        "CONTENT_DIR": str(content_dir()),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{instance / 'course.sqlite'}"
+        ),
+        "COURSE_BASE_URL": base_url,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL"),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@localhost"),
+        "MAIL_OUTBOX": str(instance / "outbox"),
+        "PASSWORD_RESET_MAX_AGE": 3600,
+        # Large enough for any form of ours, small enough that a flood is cheap to refuse.
+        "MAX_CONTENT_LENGTH": 256 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
+        "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        # How long a writer waits for SQLite's lock. Never 0: with 0, most concurrent
+        # writes fail with "database is locked" (../shared/design/performance.md).
+        "DATABASE_BUSY_TIMEOUT": 5.0,
+    }
+    config.update(test_config)
+    options: dict = {"pool_pre_ping": True}
+    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options["connect_args"] = {"timeout": config["DATABASE_BUSY_TIMEOUT"]}
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(instance)
+    return config

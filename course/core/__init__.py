@@ -1,0 +1,1 @@
+"""Shared code that owns no URLs: i18n, content loading, database base, access, errors."""

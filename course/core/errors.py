@@ -1,0 +1,82 @@
+"""Error pages in the page's language (JSON under /api/ and /healthz), never a stack trace."""
+
+from __future__ import annotations
+
+from flask import Flask, jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+
+from course.core.db import db, is_lock_timeout
+from course.core.i18n import _
+
+RETRY_AFTER_SECONDS = 5
+
+
+def _messages() -> dict[int, tuple[str, str]]:
+    return {
+        400: (_("Bad request"), _("The request could not be understood. Please try again.")),
+        401: (_("Sign-in required"), _("Please sign in to continue.")),
+        403: (_("Access denied"), _("You do not have access to this page.")),
+        404: (_("Page not found"), _("There is no page at this address.")),
+        405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        413: (_("Request too large"), _("What you sent is too large. Please send less.")),
+        429: (_("Too many requests"), _("Too many requests. Please wait and try again.")),
+        500: (_("Something went wrong"), _("An error occurred on our side. Please try again.")),
+        503: (
+            _("Service busy"),
+            _("The service is busy or unavailable. Please try again in a few seconds."),
+        ),
+    }
+
+
+def _wants_json() -> bool:
+    return request.path.startswith(("/api/", "/healthz"))
+
+
+def error_response(status: int, message: str | None = None, code: str | None = None):
+    title, default_message = _messages().get(status, _messages()[500])
+    message = message or default_message
+    if _wants_json():
+        body = {"error": {"status": status, "code": code or str(status), "message": message}}
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_response(
+            400,
+            _("The form has expired or did not come from this site. Please fill it in again."),
+            "csrf",
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if isinstance(error, InternalServerError):
+            return internal_error(error)
+        status = error.code or 500
+        response = app.make_response(error_response(status))
+        if isinstance(error, ServiceUnavailable) or status == 429:
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        if error.code == 405 and error.valid_methods:
+            response.headers["Allow"] = ", ".join(error.valid_methods)
+        return response
+
+    @app.errorhandler(OperationalError)
+    def database_error(error: OperationalError):
+        db.session.rollback()
+        if is_lock_timeout(error):
+            app.logger.warning("database busy: %s", error)
+        else:
+            app.logger.exception("database unavailable")
+        response = app.make_response(error_response(503))
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    @app.errorhandler(Exception)
+    def internal_error(error):
+        app.logger.exception("unhandled error", exc_info=getattr(error, "original_exception", error))
+        db.session.rollback()
+        return error_response(500)

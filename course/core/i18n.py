@@ -1,0 +1,108 @@
+"""The one place that imports gettext functions, and the `/<lang>/` URL scheme.
+
+The URL decides the language of a page. Only `/` chooses one: the signed-in user's
+saved language, then the `lang` cookie, then Accept-Language, then Kazakh.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+
+from course.core.content import LANGUAGES
+
+DEFAULT_LANGUAGE = "kk"
+LANG_PREFIX = "/<any(kk, ru):lang>"
+LANGUAGE_NAMES = {"kk": "Қазақша", "ru": "Русский"}
+LANG_COOKIE = "lang"
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "LANGUAGES",
+    "LANG_PREFIX",
+    "_",
+    "_l",
+    "current_language",
+    "format_date",
+    "format_datetime",
+    "format_decimal",
+    "get_locale",
+    "ngettext",
+    "preferred_language",
+]
+
+
+def preferred_language(saved: str | None = None) -> str:
+    """The language for a request that names none: saved, cookie, header, Kazakh."""
+    if saved in LANGUAGES:
+        return saved
+    cookie = request.cookies.get(LANG_COOKIE)
+    if cookie in LANGUAGES:
+        return cookie
+    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def current_language() -> str:
+    """The page's language: from the URL, or for URLs without one, the visitor's choice."""
+    lang = g.get("lang")
+    if lang:
+        return lang
+    prefix = request.path.split("/", 2)[1] if request else ""
+    return prefix if prefix in LANGUAGES else preferred_language()
+
+
+def switch_language_url(lang: str) -> str:
+    """This same page in another language (with its query string)."""
+    if request.endpoint and request.url_rule and "lang" in request.url_rule.arguments:
+        args = dict(request.view_args or {})
+        args["lang"] = lang
+        url = url_for(request.endpoint, **args)
+        if request.query_string:
+            url += "?" + request.query_string.decode("latin-1")
+        return url
+    return url_for("learning.landing", lang=lang)
+
+
+def init_app(app: Flask) -> None:
+    from course.extensions import babel
+
+    babel.init_app(
+        app,
+        locale_selector=current_language,
+        default_translation_directories=str(app.config["TRANSLATIONS_DIR"]),
+        default_domain="messages",
+    )
+
+    @app.url_value_preprocessor
+    def take_lang(endpoint, values):
+        if values and "lang" in values:
+            g.lang = values.pop("lang")
+
+    @app.url_defaults
+    def add_lang(endpoint, values):
+        if "lang" not in values and app.url_map.is_endpoint_expecting(endpoint, "lang"):
+            values["lang"] = current_language()
+
+    @app.after_request
+    def remember_lang(response):
+        lang = g.get("lang")
+        if lang and request.cookies.get(LANG_COOKIE) != lang:
+            response.set_cookie(
+                LANG_COOKIE, lang, max_age=365 * 24 * 3600, samesite="Lax", httponly=True
+            )
+        return response
+
+    app.jinja_env.globals.update(
+        LANGUAGES=LANGUAGES,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        switch_language_url=switch_language_url,
+        current_language=current_language,
+    )
+    app.jinja_env.filters.update(
+        date=lambda d, fmt="long": format_date(d, fmt),
+        datetime=lambda d, fmt="medium": format_datetime(d, fmt),
+        number=format_decimal,
+    )

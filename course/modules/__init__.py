@@ -1,0 +1,14 @@
+"""Feature areas, registered in this order (explicitly, not discovered)."""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from flask import Flask
+
+MODULES = ("site", "accounts", "learning")
+
+
+def register_modules(app: Flask) -> None:
+    for name in MODULES:
+        import_module(f"course.modules.{name}").init_app(app)

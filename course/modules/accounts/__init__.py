@@ -1,0 +1,11 @@
+"""Accounts: registration with consent, sign-in, password reset, the account page, roles."""
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from course.modules.accounts import cli, services, views
+
+    app.register_blueprint(views.bp)
+    services.init_login(app)
+    app.cli.add_command(cli.users)

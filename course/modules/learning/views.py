@@ -1,0 +1,101 @@
+"""Learner pages: the landing page, the course home, module and lesson pages, media."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask_login import current_user, login_required
+
+from course.core.content import Lesson, Module
+from course.core.db import db
+from course.core.i18n import LANG_PREFIX
+from course.core.published import current_course
+from course.modules.learning import services
+
+bp = Blueprint("learning", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
+
+
+def _module_or_404(module_id: str) -> Module:
+    module = current_course().module(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+def _lesson_or_404(module_id: str, lesson_id: str) -> Lesson:
+    lesson = current_course().lesson(module_id, lesson_id)
+    if lesson is None:
+        abort(404)
+    return lesson
+
+
+@bp.get("/")
+def landing():
+    course = current_course()
+    progress = (
+        services.progress(current_user.id, course) if current_user.is_authenticated else None
+    )
+    return render_template("learning/landing.html", course=course, progress=progress)
+
+
+@bp.get("/course")
+@login_required
+def course_home():
+    course = current_course()
+    return render_template(
+        "learning/course_home.html",
+        course=course,
+        progress=services.progress(current_user.id, course),
+    )
+
+
+@bp.get("/learn/<module_id>/")
+@login_required
+def module_page(module_id: str):
+    module = _module_or_404(module_id)
+    course = current_course()
+    return render_template(
+        "learning/module.html",
+        course=course,
+        module=module,
+        progress=services.progress(current_user.id, course),
+    )
+
+
+@bp.get("/learn/<module_id>/<lesson_id>")
+@login_required
+def lesson_page(module_id: str, lesson_id: str):
+    lesson = _lesson_or_404(module_id, lesson_id)
+    course = current_course()
+    services.record_view(current_user.id, lesson)
+    db.session.commit()
+    previous, following = course.neighbours(lesson)
+    return render_template(
+        "learning/lesson.html",
+        course=course,
+        module=course.module(module_id),
+        lesson=lesson,
+        previous=previous,
+        following=following,
+        progress=services.progress(current_user.id, course),
+    )
+
+
+@bp.post("/learn/<module_id>/<lesson_id>/read")
+@login_required
+def mark_read(module_id: str, lesson_id: str):
+    lesson = _lesson_or_404(module_id, lesson_id)
+    services.mark_read(current_user.id, lesson)
+    db.session.commit()
+    _previous, following = current_course().neighbours(lesson)
+    if following is not None and following.module_id == lesson.module_id:
+        return redirect(url_for(".lesson_page", module_id=following.module_id, lesson_id=following.id))
+    return redirect(url_for(".module_page", module_id=lesson.module_id))
+
+
+@bp.get("/media/<path:name>")
+def media(name: str):
+    # send_from_directory refuses paths that leave the folder.
+    folder = Path(current_app.config["CONTENT_DIR"]) / "media"
+    return send_from_directory(folder, name, max_age=7 * 24 * 3600)
