@@ -29,7 +29,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
-        app, extensions.db, directory=str(Path(__file__).parent / "migrations"), render_as_batch=True
+        app,
+        extensions.db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
     )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)

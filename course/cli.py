@@ -14,7 +14,7 @@ import click
 from flask.cli import FlaskGroup
 
 from course import create_app
-from course.config import content_dir
+from course.config import PROJECT_ROOT, content_dir
 from course.core.content import ContentError, check_content, load_course
 
 
@@ -95,3 +95,41 @@ def content_export(fmt: str, path: Path | None) -> None:
             click.echo(str(problem), err=True)
         sys.exit(1)
     click.echo(json.dumps(course.to_export(), ensure_ascii=False, indent=2))
+
+
+@main.group("i18n")
+def i18n() -> None:
+    """Interface translations: extract the strings, update and compile the catalogs."""
+
+
+def extract_args(output: Path) -> list[str]:
+    """The one extraction command; tests run it too, to prove messages.pot is current."""
+    root = PROJECT_ROOT
+    return [
+        "pybabel", "extract", "-F", str(root / "translations" / "babel.cfg"),
+        "-k", "_l", "--no-location", "--sort-output", "--omit-header",
+        "-c", "TRANSLATORS:", "-o", str(output), str(root),
+    ]  # fmt: skip
+
+
+def _pybabel(args: list[str]) -> None:
+    from babel.messages.frontend import CommandLineInterface
+
+    CommandLineInterface().run(args)
+
+
+@i18n.command("update")
+def i18n_update() -> None:
+    """Extract messages.pot and merge it into the kk and ru catalogs."""
+    translations = PROJECT_ROOT / "translations"
+    _pybabel(extract_args(translations / "messages.pot"))
+    _pybabel([
+        "pybabel", "update", "-i", str(translations / "messages.pot"), "-d", str(translations),
+        "--no-fuzzy-matching", "--ignore-obsolete",
+    ])  # fmt: skip
+
+
+@i18n.command("compile")
+def i18n_compile() -> None:
+    """Compile the catalogs (the .mo files are committed; a test checks they are current)."""
+    _pybabel(["pybabel", "compile", "-d", str(PROJECT_ROOT / "translations"), "--statistics"])

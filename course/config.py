@@ -92,8 +92,13 @@ def build_config(test_config: dict | None = None) -> dict:
     }
     config.update(test_config)
     options: dict = {"pool_pre_ping": True}
-    if config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
         options["connect_args"] = {"timeout": config["DATABASE_BUSY_TIMEOUT"]}
+    elif uri.startswith("postgresql"):
+        # The same bound on PostgreSQL: a request waits for a lock this long, then gets a 503.
+        timeout_ms = int(config["DATABASE_BUSY_TIMEOUT"] * 1000)
+        options["connect_args"] = {"options": f"-c lock_timeout={timeout_ms}"}
     config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", options)
     if "SECRET_KEY" not in config:
         config["SECRET_KEY"] = _secret_key(instance)

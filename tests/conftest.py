@@ -56,7 +56,9 @@ def _config(url: str, instance: Path, **extra) -> dict:
 
 def _empty_tables(app) -> None:
     with app.app_context():
-        tables = [t for t in reversed(db.metadata.sorted_tables) if inspect(db.engine).has_table(t.name)]
+        tables = [
+            t for t in reversed(db.metadata.sorted_tables) if inspect(db.engine).has_table(t.name)
+        ]
         with db.engine.begin() as conn:
             for table in tables:
                 conn.execute(table.delete())
@@ -74,11 +76,11 @@ def make_app(database_url, tmp_path):
         return app
 
     yield make
+    for app in made:
+        with app.app_context():
+            db.engine.dispose()
     if made:
-        _empty_tables(made[0])
-        for app in made:
-            with app.app_context():
-                db.engine.dispose()
+        _empty_tables(create_app(_config(database_url, tmp_path / "instance")))
 
 
 @pytest.fixture

@@ -441,9 +441,7 @@ class _Loader:
             title={lang: texts[lang][0] for lang in LANGUAGES},
             tagline={lang: texts[lang][1] for lang in LANGUAGES},
             description={lang: texts[lang][2] for lang in LANGUAGES},
-            description_html={
-                lang: markdown.render(texts[lang][2]).html for lang in LANGUAGES
-            },
+            description_html={lang: markdown.render(texts[lang][2]).html for lang in LANGUAGES},
             modules=tuple(modules),
             final_exam=final_exam,
             _lesson_order=lesson_order,
@@ -626,7 +624,9 @@ class _Loader:
         texts = {lang: self.root / lang / "final-exam.yaml" for lang in LANGUAGES}
         pool = self.questions(data, "pool", path, texts, None, module_ids)
         if len(pool) < size:
-            self.problem(path, data.line_of("size"), f"'size' {size} exceeds the pool ({len(pool)})")
+            self.problem(
+                path, data.line_of("size"), f"'size' {size} exceeds the pool ({len(pool)})"
+            )
         if per_module_min * len(module_ids) > size:
             self.problem(
                 path, data.line_of("per_module_min"), "per-module minimums exceed the exam size"
@@ -681,7 +681,9 @@ class _Loader:
                 extra = loaded.get(section) or _empty_map()
                 for unknown in sorted(set(extra) - known):
                     self.problem(
-                        text_paths[lang], extra.line_of(unknown), f"unknown {section[:-1]} '{unknown}'"
+                        text_paths[lang],
+                        extra.line_of(unknown),
+                        f"unknown {section[:-1]} '{unknown}'",
                     )
         return questions
 

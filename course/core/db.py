@@ -68,4 +68,4 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
 def is_lock_timeout(error: Exception) -> bool:
     """True for SQLite's "database is locked" and PostgreSQL's lock/serialization waits."""
     text = str(getattr(error, "orig", error)).lower()
-    return "database is locked" in text or "could not obtain lock" in text
+    return "database is locked" in text or "lock timeout" in text

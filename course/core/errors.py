@@ -77,6 +77,8 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def internal_error(error):
-        app.logger.exception("unhandled error", exc_info=getattr(error, "original_exception", error))
+        app.logger.exception(
+            "unhandled error", exc_info=getattr(error, "original_exception", error)
+        )
         db.session.rollback()
         return error_response(500)

@@ -7,10 +7,9 @@ saved language, then the `lang` cookie, then Accept-Language, then Kazakh.
 from __future__ import annotations
 
 from flask import Flask, g, request, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 
 from course.core.content import LANGUAGES
 
@@ -42,7 +41,12 @@ def preferred_language(saved: str | None = None) -> str:
     cookie = request.cookies.get(LANG_COOKIE)
     if cookie in LANGUAGES:
         return cookie
-    return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+    # By primary subtag in the visitor's order: "kk-KZ, ru;q=0.5" means Kazakh.
+    for value, _quality in request.accept_languages:
+        primary = value.split("-")[0].lower()
+        if primary in LANGUAGES:
+            return primary
+    return DEFAULT_LANGUAGE
 
 
 def current_language() -> str:

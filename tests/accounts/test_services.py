@@ -81,7 +81,9 @@ def test_locked_name_cannot_be_changed():
 
 @pytest.mark.usefixtures("ctx")
 def test_create_or_promote():
-    user = services.create_or_promote("t@example.kz", "Тренер Тренеров", "trainer", "a long password")
+    user = services.create_or_promote(
+        "t@example.kz", "Тренер Тренеров", "trainer", "a long password"
+    )
     db.session.commit()
     assert user.role == "trainer"
     again = services.create_or_promote("T@example.kz", "", "admin", None)

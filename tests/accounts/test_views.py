@@ -108,12 +108,14 @@ def test_wrong_password_is_401_in_the_page_language(app, client, user, lang):
 
 def test_sign_in_goes_back_to_a_local_next_page_only(client, user):
     local = client.post(
-        "/ru/sign-in?next=/ru/learn/alpha/first", data={"email": user["email"], "password": user["password"]}
+        "/ru/sign-in?next=/ru/learn/alpha/first",
+        data={"email": user["email"], "password": user["password"]},
     )
     assert local.headers["Location"] == "/ru/learn/alpha/first"
     client.post("/ru/sign-out")
     evil = client.post(
-        "/ru/sign-in?next=//evil.example/x", data={"email": user["email"], "password": user["password"]}
+        "/ru/sign-in?next=//evil.example/x",
+        data={"email": user["email"], "password": user["password"]},
     )
     assert evil.headers["Location"].endswith("/kk/course")  # the user's own language
 
@@ -126,7 +128,10 @@ def test_protected_page_redirects_to_sign_in_in_the_same_language(client, lang):
 
 def _outbox(app) -> list[email.message.Message]:
     folder = Path(app.config["MAIL_OUTBOX"])
-    return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in sorted(folder.glob("*.eml"))]
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in sorted(folder.glob("*.eml"))
+    ]
 
 
 def _body(message) -> str:
@@ -146,7 +151,9 @@ def test_password_reset_by_one_time_link_in_the_learners_language(app, client):
     assert "/ru/password/reset/" in link
     path = link.split("://", 1)[1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 200
-    done = client.post("/" + path, data={"password": "brand new password", "confirm": "brand new password"})
+    done = client.post(
+        "/" + path, data={"password": "brand new password", "confirm": "brand new password"}
+    )
     assert done.status_code == 302
     assert sign_in(client, "reset@example.kz", "brand new password").status_code == 302
     client.post("/kk/sign-out")
@@ -227,7 +234,9 @@ def test_locked_name_is_shown_but_not_editable(app, signed_in, user, lang):
     page = signed_in.get(f"/{lang}/account").get_data(as_text=True)
     assert 'name="name-full_name"' not in page
     assert "Әсел Қайратқызы Нұрланова" in page
-    response = signed_in.post(f"/{lang}/account", data={"form": "name", "name-full_name": "Басқа Адам"})
+    response = signed_in.post(
+        f"/{lang}/account", data={"form": "name", "name-full_name": "Басқа Адам"}
+    )
     assert response.status_code == 403
     with app.app_context():
         assert db.session.get(User, user["id"]).full_name == "Әсел Қайратқызы Нұрланова"

@@ -53,7 +53,7 @@ def test_markdown_is_rendered_once_at_load_and_sanitised():
     for lang in ("kk", "ru"):
         html = lesson.html[lang]
         assert "<script" not in html
-        assert "href=\"javascript" not in html
+        assert 'href="javascript' not in html
         assert "&lt;script&gt;" in html  # raw HTML is shown as text, never run
 
 
@@ -82,7 +82,9 @@ def test_missing_translation_is_named_with_file(copy):
 def test_missing_question_text_in_one_language(copy):
     edit(copy / "kk" / "alpha" / "quiz.yaml", "  a-tf:", "  a-tf-gone:")
     found = messages(copy)
-    assert any(m.startswith("content/kk/alpha/quiz.yaml:") and "'a-tf' has no text" in m for m in found)
+    assert any(
+        m.startswith("content/kk/alpha/quiz.yaml:") and "'a-tf' has no text" in m for m in found
+    )
     assert "content/kk/alpha/quiz.yaml:14: unknown question 'a-tf-gone'" in found
 
 
@@ -104,7 +106,9 @@ def test_duplicate_question_id_across_quizzes(copy):
 
 def test_duplicate_key_in_a_language_file(copy):
     path = copy / "ru" / "alpha" / "quiz.yaml"
-    path.write_text(path.read_text(encoding="utf-8") + "  a-tf:\n    prompt: again\n", encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8") + "  a-tf:\n    prompt: again\n", encoding="utf-8"
+    )
     assert "content/ru/alpha/quiz.yaml:23: duplicate key or id 'a-tf'" in messages(copy)
 
 
@@ -118,7 +122,9 @@ def test_image_without_alt_text_or_file(copy):
     edit(copy / "kk" / "alpha" / "first.md", "diagram.svg", "nothing.svg")
     found = messages(copy)
     assert "content/ru/alpha/first.md:11: image '../../media/diagram.svg' has no alt text" in found
-    assert "content/kk/alpha/first.md:11: image '../../media/nothing.svg' not found in media/" in found
+    assert (
+        "content/kk/alpha/first.md:11: image '../../media/nothing.svg' not found in media/" in found
+    )
     assert any("show different images" in m for m in found)
 
 
@@ -126,7 +132,9 @@ def test_structure_drift_between_languages(copy):
     edit(copy / "ru" / "alpha" / "first.md", "minutes: 4", "minutes: 5")
     edit(copy / "kk" / "alpha" / "first.md", "id: first", "id: second")
     found = messages(copy)
-    assert "content/ru/alpha/first.md:4: 'minutes' differs between languages: 4 (kk), 5 (ru)" in found
+    assert (
+        "content/ru/alpha/first.md:4: 'minutes' differs between languages: 4 (kk), 5 (ru)" in found
+    )
     assert "content/kk/alpha/first.md:2: 'id' must be 'first'" in found
 
 
@@ -182,7 +190,14 @@ def test_export_shape():
     assert lesson["body"]["kk"].startswith("## Бірінші сабақ")  # Markdown source
     question = module["quiz"]["questions"][1]
     assert set(question) >= {
-        "id", "type", "scenario", "prompt", "options", "correct", "explanation", "legal_basis"
+        "id",
+        "type",
+        "scenario",
+        "prompt",
+        "options",
+        "correct",
+        "explanation",
+        "legal_basis",
     }
     assert question["correct"] == ["a", "c"]
     assert question["scenario"]["ru"] == "На избирательном участке стоит наблюдатель."

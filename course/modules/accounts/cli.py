@@ -39,11 +39,11 @@ def add_user(email: str, full_name: str, role: str) -> None:
     if existing is None and not full_name:
         raise click.UsageError("--name is required for a new user")
     password = _read_password()
-    if existing is None or password:
-        if len(password) < services.MIN_PASSWORD_LENGTH:
-            raise click.UsageError(
-                f"the password must have at least {services.MIN_PASSWORD_LENGTH} characters"
-            )
+    # An empty line keeps an existing user's password; a new user must get one.
+    if (existing is None or password) and len(password) < services.MIN_PASSWORD_LENGTH:
+        raise click.UsageError(
+            f"the password must have at least {services.MIN_PASSWORD_LENGTH} characters"
+        )
     try:
         user = services.create_or_promote(email, full_name, role, password or None)
     except InvalidName as e:

@@ -14,9 +14,7 @@ from course.modules.accounts.services import MAX_PASSWORD_LENGTH, MIN_PASSWORD_L
 _NAME_ERRORS = {
     "empty": _l("Enter your full name."),
     "too_long": _l("The name is too long."),
-    "characters": _l(
-        "Use only Kazakh, Russian or Latin letters, spaces, hyphens and apostrophes."
-    ),
+    "characters": _l("Use only Kazakh, Russian or Latin letters, spaces, hyphens and apostrophes."),
     "too_short": _l("Enter your full name as on your identity document."),
 }
 

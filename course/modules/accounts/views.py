@@ -96,9 +96,7 @@ def forgot_password():
             services.send_password_reset(user, link)
         # The same answer either way, so the form does not reveal who has an account.
         flash(
-            _(
-                "If an account uses this e-mail, we have sent it a link to choose a new password."
-            ),
+            _("If an account uses this e-mail, we have sent it a link to choose a new password."),
             "success",
         )
         return redirect(url_for("accounts.sign_in"))

@@ -82,9 +82,7 @@ def mark_read(user_id: int, lesson: Lesson) -> None:
 
 
 def progress(user_id: int, course: Course) -> CourseProgress:
-    rows = db.session.scalars(
-        select(LessonProgress).where(LessonProgress.user_id == user_id)
-    ).all()
+    rows = db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user_id)).all()
     read = frozenset((r.module_id, r.lesson_id) for r in rows if r.completed_at is not None)
     modules = []
     for module in course.modules:
@@ -113,7 +111,9 @@ def _continue_at(course: Course, rows, read: frozenset) -> Lesson | None:
         return None
     last = max(known, key=lambda r: r.last_viewed_at)
     order = course.lessons
-    start = next(i for i, x in enumerate(order) if (x.module_id, x.id) == (last.module_id, last.lesson_id))
+    start = next(
+        i for i, x in enumerate(order) if (x.module_id, x.id) == (last.module_id, last.lesson_id)
+    )
     for lesson in order[start:] + order[:start]:
         if (lesson.module_id, lesson.id) not in read:
             return lesson

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, abort, current_app, redirect, render_template, send_from_directory, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from course.core.content import Lesson, Module
@@ -33,9 +41,7 @@ def _lesson_or_404(module_id: str, lesson_id: str) -> Lesson:
 @bp.get("/")
 def landing():
     course = current_course()
-    progress = (
-        services.progress(current_user.id, course) if current_user.is_authenticated else None
-    )
+    progress = services.progress(current_user.id, course) if current_user.is_authenticated else None
     return render_template("learning/landing.html", course=course, progress=progress)
 
 
@@ -90,7 +96,9 @@ def mark_read(module_id: str, lesson_id: str):
     db.session.commit()
     _previous, following = current_course().neighbours(lesson)
     if following is not None and following.module_id == lesson.module_id:
-        return redirect(url_for(".lesson_page", module_id=following.module_id, lesson_id=following.id))
+        return redirect(
+            url_for(".lesson_page", module_id=following.module_id, lesson_id=following.id)
+        )
     return redirect(url_for(".module_page", module_id=lesson.module_id))
 
 
