@@ -25,9 +25,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(
-            {"SECRET_KEY": "b" * 40, "INSTANCE_PATH": tmp, "WTF_CSRF_ENABLED": False}
-        )
+        app = create_app({"SECRET_KEY": "b" * 40, "INSTANCE_PATH": tmp, "WTF_CSRF_ENABLED": False})
         with app.app_context():
             upgrade()
             services.register("bench@example.kz", "Bench Learner", "x" * 12, "kk")
