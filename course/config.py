@@ -77,6 +77,12 @@ def build_config(test_config: dict | None = None) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "no-reply@localhost"),
         "MAIL_OUTBOX": str(instance / "outbox"),
         "PASSWORD_RESET_MAX_AGE": 3600,
+        # After this many failed attempts in a row at a quiz, the next one waits.
+        "QUIZ_FAILURES_BEFORE_WAIT": int(os.environ.get("QUIZ_FAILURES_BEFORE_WAIT", "3")),
+        "QUIZ_RETAKE_WAIT_MINUTES": int(os.environ.get("QUIZ_RETAKE_WAIT_MINUTES", "60")),
+        "QUIZ_MAX_FORM_BYTES": 32 * 1024,
+        # Times are shown in Kazakhstan's time; the database keeps UTC.
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
         # Large enough for any form of ours, small enough that a flood is cheap to refuse.
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,

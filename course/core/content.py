@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,8 @@ from course.core import markdown
 LANGUAGES = ("kk", "ru")
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering")
 DEFAULT_PASS_MARK = 80
+DEFAULT_QUIZ_MINUTES = 30
+DEFAULT_EXAM_MINUTES = 60
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 TRUE_FALSE_OPTIONS = ("true", "false")
 # The two fixed options of a true/false question, so authors need not write them.
@@ -84,6 +87,7 @@ class Quiz:
     module_id: str
     pass_mark: int
     questions: tuple[Question, ...]
+    time_limit_minutes: int = DEFAULT_QUIZ_MINUTES
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,7 @@ class FinalExam:
     pass_mark: int
     per_module_min: int
     pool: tuple[Question, ...]
+    time_limit_minutes: int = DEFAULT_EXAM_MINUTES
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,17 @@ class Course:
 
     def module(self, module_id: str) -> Module | None:
         return next((m for m in self.modules if m.id == module_id), None)
+
+    @cached_property
+    def _questions(self) -> dict[str, Question]:
+        found = {q.id: q for m in self.modules if m.quiz for q in m.quiz.questions}
+        if self.final_exam:
+            found.update((q.id, q) for q in self.final_exam.pool)
+        return found
+
+    def question(self, question_id: str) -> Question | None:
+        """Any question of any module quiz or of the final exam's pool, by id."""
+        return self._questions.get(question_id)
 
     def lesson(self, module_id: str, lesson_id: str) -> Lesson | None:
         module = self.module(module_id)
@@ -188,6 +204,7 @@ class Course:
                     else {
                         "id": m.quiz.id,
                         "pass_mark": m.quiz.pass_mark,
+                        "time_limit_minutes": m.quiz.time_limit_minutes,
                         "questions": [question(q) for q in m.quiz.questions],
                     },
                 }
@@ -199,6 +216,7 @@ class Course:
                 "id": self.final_exam.id,
                 "size": self.final_exam.size,
                 "pass_mark": self.final_exam.pass_mark,
+                "time_limit_minutes": self.final_exam.time_limit_minutes,
                 "per_module_min": self.final_exam.per_module_min,
                 "pool": [question(q) for q in self.final_exam.pool],
             },
@@ -604,11 +622,12 @@ class _Loader:
             return None
         quiz_id = self.an_id(data.get("id"), path, data.line_of("id"), "quiz id")
         pass_mark = self.integer(data, "pass_mark", path, 1, 100, DEFAULT_PASS_MARK)
+        minutes = self.integer(data, "time_limit_minutes", path, 1, 600, DEFAULT_QUIZ_MINUTES)
         texts = {lang: self.root / lang / module_id / "quiz.yaml" for lang in LANGUAGES}
         questions = self.questions(data, "questions", path, texts, module_id)
         if quiz_id is None:
             return None
-        return Quiz(quiz_id, module_id, pass_mark, tuple(questions))
+        return Quiz(quiz_id, module_id, pass_mark, tuple(questions), minutes)
 
     def final_exam(self, module_ids: set[str]) -> FinalExam | None:
         path = self.root / "quizzes" / "final-exam.yaml"
@@ -621,6 +640,7 @@ class _Loader:
         size = self.integer(data, "size", path, 1, 500)
         pass_mark = self.integer(data, "pass_mark", path, 1, 100, DEFAULT_PASS_MARK)
         per_module_min = self.integer(data, "per_module_min", path, 0, 50, 0)
+        minutes = self.integer(data, "time_limit_minutes", path, 1, 600, DEFAULT_EXAM_MINUTES)
         texts = {lang: self.root / lang / "final-exam.yaml" for lang in LANGUAGES}
         pool = self.questions(data, "pool", path, texts, None, module_ids)
         if len(pool) < size:
@@ -641,7 +661,7 @@ class _Loader:
                 )
         if exam_id is None:
             return None
-        return FinalExam(exam_id, size, pass_mark, per_module_min, tuple(pool))
+        return FinalExam(exam_id, size, pass_mark, per_module_min, tuple(pool), minutes)
 
     def questions(
         self,

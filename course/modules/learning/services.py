@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -11,8 +12,24 @@ from sqlalchemy.exc import IntegrityError
 from course.core.content import Course, Lesson, Module
 from course.core.db import db, utcnow
 from course.modules.learning.models import LessonProgress
+from course.modules.learning.signals import course_activities, module_activities
 
 NOT_STARTED, IN_PROGRESS, LESSONS_READ = "not_started", "in_progress", "lessons_read"
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A step another area adds to a module or to the course (a quiz, the final exam).
+
+    `label` and `note` are translated lazily, so they can be made outside a request;
+    the page links to `endpoint` with `values` when it is not None.
+    """
+
+    label: Any
+    done: bool
+    endpoint: str | None = None
+    values: dict = field(default_factory=dict)
+    note: Any = None
 
 
 @dataclass(frozen=True)
@@ -20,10 +37,16 @@ class ModuleProgress:
     module: Module
     lessons_read: int
     state: str  # NOT_STARTED, IN_PROGRESS or LESSONS_READ
+    activities: tuple[Activity, ...] = ()
 
     @property
     def lessons_total(self) -> int:
         return len(self.module.lessons)
+
+    @property
+    def complete(self) -> bool:
+        """Every lesson read and every step of the module (its quiz) done."""
+        return self.state == LESSONS_READ and all(a.done for a in self.activities)
 
 
 @dataclass(frozen=True)
@@ -33,6 +56,18 @@ class CourseProgress:
     continue_at: Lesson | None  # where "continue" leads; None before the first visit
     lessons_read: int
     lessons_total: int
+    activities: tuple[Activity, ...] = ()  # course-wide steps, e.g. the final exam
+
+    @property
+    def modules_complete(self) -> bool:
+        return all(m.complete for m in self.modules)
+
+    @property
+    def complete(self) -> bool:
+        return self.modules_complete and all(a.done for a in self.activities)
+
+    def module(self, module_id: str) -> ModuleProgress | None:
+        return next((m for m in self.modules if m.module.id == module_id), None)
 
     def is_read(self, lesson: Lesson) -> bool:
         return (lesson.module_id, lesson.id) in self.read
@@ -84,24 +119,59 @@ def mark_read(user_id: int, lesson: Lesson) -> None:
 def progress(user_id: int, course: Course) -> CourseProgress:
     rows = db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user_id)).all()
     read = frozenset((r.module_id, r.lesson_id) for r in rows if r.completed_at is not None)
+    counts = {
+        m.id: sum(1 for lesson in m.lessons if (m.id, lesson.id) in read) for m in course.modules
+    }
+    all_read = {m.id: counts[m.id] == len(m.lessons) for m in course.modules}
+    extra: dict[str, list[Activity]] = {}
+    for _receiver, found in module_activities.send(user_id, course=course, lessons_read=all_read):
+        for module_id, activities in (found or {}).items():
+            extra.setdefault(module_id, []).extend(activities)
     modules = []
     for module in course.modules:
-        count = sum(1 for lesson in module.lessons if (module.id, lesson.id) in read)
         viewed = any(r.module_id == module.id for r in rows)
-        if count == len(module.lessons):
+        if all_read[module.id]:
             state = LESSONS_READ
-        elif count or viewed:
+        elif counts[module.id] or viewed:
             state = IN_PROGRESS
         else:
             state = NOT_STARTED
-        modules.append(ModuleProgress(module, count, state))
+        modules.append(
+            ModuleProgress(module, counts[module.id], state, tuple(extra.get(module.id, ())))
+        )
+    modules_complete = all(m.complete for m in modules)
+    course_steps = [
+        activity
+        for _receiver, found in course_activities.send(
+            user_id, course=course, modules_complete=modules_complete
+        )
+        for activity in found or ()
+    ]
     return CourseProgress(
         modules=tuple(modules),
         read=read,
         continue_at=_continue_at(course, rows, read),
-        lessons_read=sum(1 for lesson in course.lessons if (lesson.module_id, lesson.id) in read),
+        lessons_read=sum(counts.values()),
         lessons_total=len(course.lessons),
+        activities=tuple(course_steps),
     )
+
+
+def module_lessons_read(user_id: int, course: Course, module_id: str) -> bool:
+    """Every lesson of the module is read (for the quiz area's gate)."""
+    module = course.module(module_id)
+    if module is None:
+        return False
+    done = set(
+        db.session.scalars(
+            select(LessonProgress.lesson_id).where(
+                LessonProgress.user_id == user_id,
+                LessonProgress.module_id == module_id,
+                LessonProgress.completed_at.is_not(None),
+            )
+        )
+    )
+    return all(lesson.id in done for lesson in module.lessons)
 
 
 def _continue_at(course: Course, rows, read: frozenset) -> Lesson | None:
