@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+import threading
 from dataclasses import replace
 from datetime import timedelta
 
@@ -361,3 +362,64 @@ def test_statistics_on_the_command_line(app, client, learner):
         assert (
             db.session.query(AttemptQuestion).filter(AttemptQuestion.correct.is_(True)).count() == 4
         )
+
+
+# ---------------------------------------------------------------- at the same time
+
+
+def _at_once(*calls):
+    barrier = threading.Barrier(len(calls))
+    results = [None] * len(calls)
+
+    def run(i, call):
+        barrier.wait()
+        results[i] = call()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+def _two_sessions(app):
+    with app.app_context():
+        user = factories.make_user()
+        db.session.commit()
+        email = user.email
+    clients = [app.test_client(), app.test_client()]
+    for c in clients:
+        sign_in(c, email, factories.PASSWORD)
+    for path in ("alpha/first", "alpha/second"):
+        clients[0].post(f"/kk/learn/{path}/read")
+    return clients
+
+
+def test_simultaneous_starts_open_one_attempt(make_app):
+    app = make_app(DATABASE_BUSY_TIMEOUT=10)
+    first, second = _two_sessions(app)
+    responses = _at_once(
+        lambda: first.post("/kk/quiz/alpha/start"), lambda: second.post("/ru/quiz/alpha/start")
+    )
+    locations = {r.headers["Location"].rsplit("/", 1)[1] for r in responses}
+    assert [r.status_code for r in responses] == [303, 303]
+    assert len(locations) == 1
+    with app.app_context():
+        assert db.session.query(Attempt).count() == 1
+
+
+def test_simultaneous_submits_grade_once(make_app):
+    app = make_app(DATABASE_BUSY_TIMEOUT=10)
+    first, second = _two_sessions(app)
+    public_id = start(first, "kk")
+    right, wrong = fields(app, public_id), fields(app, public_id, right=False)
+    responses = _at_once(
+        lambda: post(first, f"/kk/attempts/{public_id}", right),
+        lambda: post(second, f"/ru/attempts/{public_id}", wrong),
+    )
+    assert sorted(r.status_code for r in responses) == [303, 400]
+    attempt = attempt_of(app, public_id)
+    winner = next(i for i, r in enumerate(responses) if r.status_code == 303)
+    assert attempt.correct_count == (attempt.question_count if winner == 0 else 0)
+    assert attempt.lang == ("kk" if winner == 0 else "ru")
