@@ -118,6 +118,13 @@ class FinalExam:
 
 
 @dataclass(frozen=True)
+class GlossaryTerm:
+    id: str
+    term: Localized
+    definition: Localized
+
+
+@dataclass(frozen=True)
 class Course:
     edition: int
     published: date
@@ -128,6 +135,7 @@ class Course:
     description_html: Localized
     modules: tuple[Module, ...]
     final_exam: FinalExam | None
+    glossary: tuple[GlossaryTerm, ...] = ()
     _lesson_order: tuple[Lesson, ...] = field(default=(), repr=False, compare=False)
 
     def module(self, module_id: str) -> Module | None:
@@ -209,6 +217,9 @@ class Course:
                     },
                 }
                 for m in self.modules
+            ],
+            "glossary": [
+                {"id": g.id, "term": g.term, "definition": g.definition} for g in self.glossary
             ],
             "final_exam": None
             if self.final_exam is None
@@ -318,6 +329,7 @@ class _Loader:
         # (module, lesson, lang) -> (file, number of lines before the body)
         self.lesson_sources: dict[tuple[str, str, str], tuple[Path, int]] = {}
         self.rendered_refs: dict[tuple[str, str, str], list[markdown.Reference]] = {}
+        self.glossary_ids: set[str] = set()
 
     # -- helpers
 
@@ -446,6 +458,7 @@ class _Loader:
         self.check_stray_files({m.id: m for m in modules})
 
         lesson_order = tuple(lesson for m in modules for lesson in m.lessons)
+        glossary = self.glossary()
         for m in modules:
             for lesson in m.lessons:
                 self.check_references(m.id, lesson)
@@ -462,7 +475,53 @@ class _Loader:
             description_html={lang: markdown.render(texts[lang][2]).html for lang in LANGUAGES},
             modules=tuple(modules),
             final_exam=final_exam,
+            glossary=glossary,
             _lesson_order=lesson_order,
+        )
+
+    def glossary(self) -> tuple[GlossaryTerm, ...]:
+        """content/glossary.yaml lists term ids in order; each language file gives the text."""
+        path = self.root / "glossary.yaml"
+        if not path.exists():
+            return ()
+        data = self.mapping(self.read_yaml(path), path, 1, "glossary.yaml")
+        raw = data.get("terms") if data is not None else None
+        if not isinstance(raw, _Seq) or not raw:
+            if data is not None:
+                self.problem(path, data.line_of("terms"), "'terms' must list term ids")
+            return ()
+        ids = self.unique_ids(raw, None, path, "term id")
+        self.glossary_ids = set(ids)
+        texts: dict[str, dict[str, tuple[str, str]]] = {}
+        for lang in LANGUAGES:
+            tpath = self.root / lang / "glossary.yaml"
+            loaded = self.mapping(self.read_yaml(tpath), tpath, 1, "glossary")
+            given = loaded.get("terms") if loaded is not None else None
+            if not isinstance(given, _Map):
+                if loaded is not None:
+                    self.problem(tpath, loaded.line_of("terms"), "'terms' must be a mapping")
+                continue
+            texts[lang] = {}
+            for term_id in ids:
+                entry = given.get(term_id)
+                if not isinstance(entry, _Map):
+                    self.problem(tpath, given.line, f"term '{term_id}' has no text in '{lang}'")
+                    continue
+                texts[lang][term_id] = (
+                    self.text(entry, "term", tpath),
+                    self.text(entry, "definition", tpath, multiline=True),
+                )
+            for extra in sorted(set(given) - set(ids)):
+                self.problem(tpath, given.line_of(extra), f"unknown term '{extra}'")
+        if len(texts) != len(LANGUAGES):
+            return ()
+        return tuple(
+            GlossaryTerm(
+                term_id,
+                {lang: texts[lang].get(term_id, ("", ""))[0] for lang in LANGUAGES},
+                {lang: texts[lang].get(term_id, ("", ""))[1] for lang in LANGUAGES},
+            )
+            for term_id in ids
         )
 
     def course_text(self, lang: str) -> tuple[str, str, str]:
@@ -567,6 +626,11 @@ class _Loader:
             images[lang] = []
             for ref in self.rendered_refs[(module_id, lesson.id, lang)]:
                 line = body_start + ref.line
+                if ref.target.startswith(markdown.GLOSSARY_SCHEME):
+                    term_id = ref.target[len(markdown.GLOSSARY_SCHEME) :]
+                    if ref.kind == "image" or term_id not in self.glossary_ids:
+                        self.problem(path, line, f"unknown glossary term '{term_id}'")
+                    continue
                 if markdown.is_external(ref.target) or ref.target.startswith("#"):
                     if ref.kind == "image":
                         self.problem(path, line, "images must be files under content/media/")
@@ -601,7 +665,7 @@ class _Loader:
                 self.problem(folder, 0, f"language folder '{lang}' is missing")
                 continue
             for entry in sorted(folder.iterdir()):
-                if entry.name in ("course.yaml", "final-exam.yaml"):
+                if entry.name in ("course.yaml", "final-exam.yaml", "glossary.yaml"):
                     continue
                 if not entry.is_dir() or entry.name not in modules:
                     self.problem(entry, 0, "not listed in course.yaml")

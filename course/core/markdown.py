@@ -24,6 +24,9 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "img": {"src", "alt", "title"}, "th": {"style"}}
 EXTERNAL_SCHEMES = ("http://", "https://", "mailto:")
+# `[term](glossary:observer)` links a key term to its entry on the glossary page, which
+# sits at /<lang>/learn/glossary, one level above a lesson's URL.
+GLOSSARY_SCHEME = "glossary:"
 
 
 @dataclass
@@ -65,7 +68,9 @@ def render(text: str) -> Rendered:
             if child.type == "link_open":
                 href = str(child.attrGet("href") or "")
                 references.append(Reference("link", href, line))
-                if not is_external(href) and not href.startswith("#"):
+                if href.startswith(GLOSSARY_SCHEME):
+                    child.attrSet("href", "../glossary#" + href[len(GLOSSARY_SCHEME) :])
+                elif not is_external(href) and not href.startswith("#"):
                     child.attrSet("href", _page_url(href))
             elif child.type == "image":
                 src = str(child.attrGet("src") or "")

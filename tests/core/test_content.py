@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -204,3 +205,20 @@ def test_export_shape():
     assert module["quiz"]["questions"][0]["scenario"] is None
     assert data["final_exam"]["size"] == 2
     assert [q["id"] for q in data["final_exam"]["pool"]] == ["f-alpha", "f-beta"]
+
+
+def test_glossary_terms_and_links():
+    course = load_course(FIXTURE_CONTENT)
+    assert [g.id for g in course.glossary] == ["observer", "ballot"]
+    assert course.glossary[0].term == {"kk": "байқаушы", "ru": "наблюдатель"}
+    html = course.lesson("beta", "only").html["kk"]
+    assert re.search(r'<a href="../glossary#observer"[^>]*>байқаушы</a>', html)
+
+
+def test_unknown_glossary_term_and_missing_definition(copy):
+    edit(copy / "ru" / "beta" / "only.md", "(glossary:observer)", "(glossary:observr)")
+    edit(copy / "kk" / "glossary.yaml", "  ballot:", "  ballots:")
+    found = messages(copy)
+    assert "content/ru/beta/only.md:7: unknown glossary term 'observr'" in found
+    assert any("term 'ballot' has no text in 'kk'" in m for m in found)
+    assert any("unknown term 'ballots'" in m for m in found)

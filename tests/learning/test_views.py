@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urljoin
 
 from tests.conftest import html_lang
 from tests.helpers import t
@@ -119,3 +120,21 @@ def test_media_is_served_and_cannot_escape_its_folder(client, lang):
         assert response.data.startswith(b"<svg")
     assert client.get(f"/{lang}/media/../course.yaml").status_code == 404
     assert client.get(f"/{lang}/media/%2e%2e/course.yaml").status_code == 404
+
+
+def test_glossary_page_in_both_languages(app, client, lang):
+    response = client.get(f"/{lang}/learn/glossary")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert html_lang(html) == lang
+    assert t(app, lang, "Glossary") in html
+    term = {"kk": "байқаушы", "ru": "наблюдатель"}[lang]
+    assert f'<dt id="observer">{term}</dt>' in html
+
+
+def test_lesson_glossary_links_reach_the_glossary_page(signed_in, lang):
+    html = signed_in.get(f"/{lang}/learn/beta/only").get_data(as_text=True)
+    href = re.search(r'href="([^"]*glossary[^"]*)"', html).group(1)
+    target = urljoin(f"/{lang}/learn/beta/only", href)
+    assert target == f"/{lang}/learn/glossary#observer"
+    assert signed_in.get(target.split("#")[0]).status_code == 200

@@ -56,6 +56,11 @@ def course_home():
     )
 
 
+@bp.get("/learn/glossary")
+def glossary():
+    return render_template("learning/glossary.html", course=current_course())
+
+
 @bp.get("/learn/<module_id>/")
 @login_required
 def module_page(module_id: str):
