@@ -1,4 +1,4 @@
-"""The real course in content/: valid, light pages, Kazakh in Kazakh, languages in balance."""
+"""Quality gates over the real course in content/, so future edits keep them."""
 
 from __future__ import annotations
 
@@ -14,8 +14,108 @@ from tests.factories import PASSWORD, make_user
 REAL = PROJECT_ROOT / "content"
 COURSE = load_course(REAL)
 LESSONS = [(lesson.module_id, lesson.id) for lesson in COURSE.lessons]
+MODULES = [m.id for m in COURSE.modules]
 KAZAKH_LETTERS = set("әғқңөұүһі")
-WORD = re.compile(r"\w+", re.UNICODE)
+WORD = re.compile(r"\w+")
+LANGS = ("kk", "ru")
+EXPECTED_MODULES = [
+    "why-observe",
+    "who-can-observe",
+    "becoming-an-observer",
+    "rights-and-duties",
+    "cec-resolution-2020",
+    "legality-and-appeals",
+    "election-day",
+    "after-2021",
+]
+TRICK_OPTIONS = re.compile(
+    r"all of the above|none of the above|барлығы дұрыс|бәрі дұрыс|жоғарыдағылардың|"
+    r"(все|ни один из) (выше)?перечисленн|все ответы верны",
+    re.IGNORECASE,
+)
+
+
+def words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+def test_the_eight_modules_in_order():
+    assert MODULES == EXPECTED_MODULES
+
+
+@pytest.mark.parametrize("module_id", MODULES)
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_module_has_800_to_1500_words(module_id, lang):
+    module = COURSE.module(module_id)
+    total = sum(words(lesson.body[lang]) for lesson in module.lessons)
+    assert 800 <= total <= 1500, total
+
+
+@pytest.mark.parametrize(("module_id", "lesson_id"), LESSONS)
+def test_kazakh_pages_are_in_kazakh_and_word_counts_balance(module_id, lesson_id):
+    lesson = COURSE.lesson(module_id, lesson_id)
+    kk, ru = lesson.body["kk"], lesson.body["ru"]
+    assert len(KAZAKH_LETTERS & set(kk.lower())) >= 5, "the Kazakh page is not in Kazakh"
+    assert 0.6 <= words(kk) / words(ru) <= 1.6
+
+
+@pytest.mark.parametrize(("module_id", "lesson_id"), LESSONS)
+def test_every_lesson_links_key_terms_to_the_glossary(module_id, lesson_id):
+    lesson = COURSE.lesson(module_id, lesson_id)
+    for lang in LANGS:
+        assert "../glossary#" in lesson.html[lang]
+
+
+def test_glossary_has_only_terms_the_course_uses():
+    used = {
+        term
+        for lesson in COURSE.lessons
+        for lang in LANGS
+        for term in re.findall(r"\(glossary:([a-z0-9-]+)\)", lesson.body[lang])
+    }
+    assert {g.id for g in COURSE.glossary} == used
+    for entry in COURSE.glossary:
+        for lang in LANGS:
+            assert entry.term[lang]
+            assert entry.definition[lang]
+
+
+@pytest.mark.parametrize("module_id", MODULES)
+def test_each_module_quiz_has_8_questions_3_of_them_scenarios(module_id):
+    quiz = COURSE.module(module_id).quiz
+    assert quiz is not None
+    assert len(quiz.questions) >= 8
+    assert sum(1 for q in quiz.questions if q.scenario) >= 3
+
+
+def test_final_exam_pool_has_48_questions_6_per_module_not_from_the_quizzes():
+    exam = COURSE.final_exam
+    assert len(exam.pool) >= 48
+    for module_id in MODULES:
+        assert sum(1 for q in exam.pool if q.module_id == module_id) >= 6, module_id
+    quiz_prompts = {
+        q.prompt[lang] for m in COURSE.modules for q in m.quiz.questions for lang in LANGS
+    }
+    for q in exam.pool:
+        assert not {q.prompt[lang] for lang in LANGS} & quiz_prompts, q.id
+    assert exam.per_module_min * len(MODULES) <= exam.size <= len(exam.pool)
+
+
+def _all_questions():
+    for module in COURSE.modules:
+        yield from module.quiz.questions
+    yield from COURSE.final_exam.pool
+
+
+@pytest.mark.parametrize("question", list(_all_questions()), ids=lambda q: q.id)
+def test_every_question_explains_itself_in_both_languages(question):
+    for lang in LANGS:
+        assert words(question.explanation[lang]) >= 5
+        assert words(question.legal_basis[lang]) >= 1
+        assert question.prompt[lang]
+        for option in question.options:
+            assert option.text[lang]
+            assert not TRICK_OPTIONS.search(option.text[lang]), option.text[lang]
 
 
 @pytest.fixture
@@ -32,21 +132,12 @@ def real_client(make_app):
     return client
 
 
-@pytest.mark.parametrize(("module_id", "lesson_id"), LESSONS)
-def test_every_lesson_page_is_under_60_kb_in_both_languages(real_client, module_id, lesson_id):
+def test_every_lesson_page_is_under_60_kb_in_both_languages(real_client):
     with real_client.get("/static/course.css") as css:
         css_size = len(css.data)
-    for lang in ("kk", "ru"):
-        response = real_client.get(f"/{lang}/learn/{module_id}/{lesson_id}")
-        assert response.status_code == 200
-        assert len(response.data) + css_size < 60 * 1024
-        assert f'<html lang="{lang}">' in response.get_data(as_text=True)
-
-
-@pytest.mark.parametrize(("module_id", "lesson_id"), LESSONS)
-def test_kazakh_pages_are_in_kazakh_and_word_counts_balance(module_id, lesson_id):
-    lesson = COURSE.lesson(module_id, lesson_id)
-    kk, ru = lesson.body["kk"], lesson.body["ru"]
-    assert KAZAKH_LETTERS & set(kk.lower()), "the Kazakh page uses no Kazakh letters"
-    ratio = len(WORD.findall(kk)) / len(WORD.findall(ru))
-    assert 0.6 <= ratio <= 1.6
+    for module_id, lesson_id in LESSONS:
+        for lang in LANGS:
+            response = real_client.get(f"/{lang}/learn/{module_id}/{lesson_id}")
+            assert response.status_code == 200
+            assert len(response.data) + css_size < 60 * 1024
+            assert f'<html lang="{lang}">' in response.get_data(as_text=True)
