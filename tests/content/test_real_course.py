@@ -141,3 +141,43 @@ def test_every_lesson_page_is_under_60_kb_in_both_languages(real_client):
             assert response.status_code == 200
             assert len(response.data) + css_size < 60 * 1024
             assert f'<html lang="{lang}">' in response.get_data(as_text=True)
+
+
+def test_the_whole_course_can_be_taken_through_the_pages(make_app, lang):
+    """Every module's quiz and the final exam, answered right through the real pages."""
+    from werkzeug.datastructures import MultiDict
+
+    from course.core.db import db
+    from course.modules.quizzes import services as quizzes
+    from tests.quizzes.helpers import answers_for, form_for
+
+    app = make_app(CONTENT_DIR=str(REAL))
+    with app.app_context():
+        user = make_user(locale=lang)
+        db.session.commit()
+        email, user_id = user.email, user.id
+    client = app.test_client()
+    sign_in(client, email, PASSWORD, lang)
+
+    def take(start_url):
+        response = client.post(start_url)
+        assert response.status_code == 303, start_url
+        public_id = response.headers["Location"].rsplit("/", 1)[1]
+        with app.app_context():
+            attempt = quizzes.get_attempt(public_id, user_id)
+            course = app.extensions["course.content"]
+            fields = form_for(
+                attempt, course, app.config["SECRET_KEY"], answers_for(attempt, course)
+            )
+        response = client.post(f"/{lang}/attempts/{public_id}", data=MultiDict(fields))
+        assert response.status_code == 303
+        return client.get(response.headers["Location"]).get_data(as_text=True)
+
+    for module_id, lesson_id in LESSONS:
+        assert client.post(f"/{lang}/learn/{module_id}/{lesson_id}/read").status_code == 302
+    for module_id in MODULES:
+        assert "100%" in take(f"/{lang}/quiz/{module_id}/start")
+    result = take(f"/{lang}/final-exam/start")
+    assert "24" in result
+    with app.app_context():
+        assert quizzes.completion(user_id, COURSE.edition).final_score == 100
