@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
+    extensions.limiter.init_app(app)
     i18n.init_app(app)
     published.init_app(app)
 

@@ -81,6 +81,15 @@ def build_config(test_config: dict | None = None) -> dict:
         "QUIZ_FAILURES_BEFORE_WAIT": int(os.environ.get("QUIZ_FAILURES_BEFORE_WAIT", "3")),
         "QUIZ_RETAKE_WAIT_MINUTES": int(os.environ.get("QUIZ_RETAKE_WAIT_MINUTES", "60")),
         "QUIZ_MAX_FORM_BYTES": 32 * 1024,
+        # The issuer's name printed on certificates (the operating organisation).
+        "COURSE_ISSUER": os.environ.get("COURSE_ISSUER", ""),
+        # The key for IIN hashes; when unset it is generated into the instance folder.
+        "IIN_HMAC_KEY": os.environ.get("IIN_HMAC_KEY", ""),
+        # Rate limits on public lookups, per address; shared across processes when a
+        # shared store is given (e.g. redis://127.0.0.1:6379/0).
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         # Times are shown in Kazakhstan's time; the database keeps UTC.
         "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
         # Large enough for any form of ours, small enough that a flood is cheap to refuse.

@@ -6,7 +6,7 @@ from importlib import import_module
 
 from flask import Flask
 
-MODULES = ("site", "accounts", "learning", "quizzes")
+MODULES = ("site", "accounts", "learning", "quizzes", "certificates")
 
 
 def register_modules(app: Flask) -> None:

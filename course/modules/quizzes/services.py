@@ -368,6 +368,10 @@ def completion(user_id: int, edition: int | None = None) -> CourseCompletion | N
     return db.session.scalar(query.order_by(CourseCompletion.completed_at.desc()))
 
 
+def get_completion(completion_id: int) -> CourseCompletion | None:
+    return db.session.get(CourseCompletion, completion_id)
+
+
 def module_breakdown(attempt: Attempt, course: Course) -> list[ModuleScore]:
     """Right answers per module, in course order (the final exam's result page)."""
     scores = []

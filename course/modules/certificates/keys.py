@@ -1,0 +1,208 @@
+"""Signing keys, the root key, and the signed list of keys that verifiers trust. No Flask.
+
+Layout of the key folder (`<instance>/keys/`):
+    root.pem             the root key (Ed25519). It signs only the key list, so it can be
+                         moved off the server and brought back to sign the list again.
+    root.pub             the root's public key (raw, base64url): the trust anchor.
+    signing-<kid>.pem    a signing key; <kid> is the hex of the first 8 bytes of
+                         SHA-256 of its raw public key.
+    keyring.json         the signing keys' windows and status (active/retired/withdrawn).
+    course-keys.json     the published, root-signed list (served at
+                         /.well-known/course-keys.json).
+A signing key signs certificates during its window and keeps verifying them after it is
+retired; a withdrawn key (a leak) makes everything it signed invalid.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from pathlib import Path
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.serialization import (
+    Encoding,
+    NoEncryption,
+    PrivateFormat,
+    load_pem_private_key,
+)
+
+from course.modules.certificates import cose, integrity
+
+ACTIVE, RETIRED, WITHDRAWN = "active", "retired", "withdrawn"
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).decode("ascii").rstrip("=")
+
+
+def unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def fingerprint(public_key: Ed25519PublicKey) -> str:
+    """SHA-256 of the raw public key, in groups of four hex digits, to read aloud."""
+    digest = hashlib.sha256(cose.raw_public_key(public_key)).hexdigest().upper()
+    return " ".join(digest[i : i + 4] for i in range(0, 64, 4))
+
+
+def public_from_b64(text: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(unb64(text))
+
+
+@dataclass
+class KeyEntry:
+    kid: str
+    public_key: str
+    not_before: str
+    not_after: str | None
+    status: str
+
+    def public(self) -> Ed25519PublicKey:
+        return public_from_b64(self.public_key)
+
+    def covers(self, when: datetime) -> bool:
+        start = datetime.fromisoformat(self.not_before)
+        end = datetime.fromisoformat(self.not_after) if self.not_after else None
+        return start <= when and (end is None or when <= end)
+
+
+class KeyringError(Exception):
+    """A key operation cannot be done; the message says why."""
+
+
+def _write_private(path: Path, key: Ed25519PrivateKey) -> None:
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(pem)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def load_private(path: Path) -> Ed25519PrivateKey:
+    key = load_pem_private_key(path.read_bytes(), password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyringError(f"{path} is not an Ed25519 key")
+    return key
+
+
+class Keyring:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+
+    # -- reading
+
+    @property
+    def exists(self) -> bool:
+        return (self.folder / "root.pub").exists() and (self.folder / "keyring.json").exists()
+
+    def entries(self) -> list[KeyEntry]:
+        data = json.loads((self.folder / "keyring.json").read_text(encoding="utf-8"))
+        return [KeyEntry(**entry) for entry in data["keys"]]
+
+    def root_public(self) -> Ed25519PublicKey:
+        return public_from_b64((self.folder / "root.pub").read_text(encoding="utf-8").strip())
+
+    def active(self) -> tuple[KeyEntry, Ed25519PrivateKey]:
+        entry = next((e for e in self.entries() if e.status == ACTIVE), None)
+        if entry is None:
+            raise KeyringError("no active signing key: run `course keys rotate`")
+        return entry, load_private(self.folder / f"signing-{entry.kid}.pem")
+
+    def published(self) -> dict:
+        return json.loads((self.folder / "course-keys.json").read_text(encoding="utf-8"))
+
+    # -- changing
+
+    def _save(self, entries: list[KeyEntry]) -> None:
+        payload = {"keys": [asdict(e) for e in entries]}
+        _write_atomic(self.folder / "keyring.json", json.dumps(payload, indent=2))
+
+    def init(self, now: datetime, issuer: str) -> bool:
+        """Create the root and a first signing key; False when they exist already."""
+        if self.exists:
+            return False
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        root = Ed25519PrivateKey.generate()
+        _write_private(self.folder / "root.pem", root)
+        _write_atomic(self.folder / "root.pub", b64(cose.raw_public_key(root.public_key())))
+        self._save([])
+        self.rotate(now, issuer, root)
+        return True
+
+    def rotate(self, now: datetime, issuer: str, root: Ed25519PrivateKey | None = None) -> KeyEntry:
+        """A new active signing key; the previous one is retired (it still verifies)."""
+        # Whole seconds: a signed payload carries its issue time in whole seconds.
+        now = now.replace(microsecond=0)
+        key = Ed25519PrivateKey.generate()
+        kid = cose.key_id(key.public_key()).hex()
+        _write_private(self.folder / f"signing-{kid}.pem", key)
+        entries = self.entries()
+        for entry in entries:
+            if entry.status == ACTIVE:
+                entry.status, entry.not_after = RETIRED, now.isoformat()
+        entry = KeyEntry(
+            kid, b64(cose.raw_public_key(key.public_key())), now.isoformat(), None, ACTIVE
+        )
+        entries.append(entry)
+        self._save(entries)
+        self.sign_list(now, issuer, root)
+        return entry
+
+    def withdraw(self, kid: str, now: datetime, issuer: str) -> None:
+        entries = self.entries()
+        found = [e for e in entries if e.kid == kid]
+        if not found:
+            raise KeyringError(f"no signing key {kid}")
+        for entry in found:
+            entry.status = WITHDRAWN
+            entry.not_after = entry.not_after or now.isoformat()
+        self._save(entries)
+        self.sign_list(now, issuer)
+
+    def sign_list(
+        self, now: datetime, issuer: str, root: Ed25519PrivateKey | None = None
+    ) -> dict | None:
+        """Sign the published key list with the root key; None when the root is not here."""
+        if root is None:
+            root_path = self.folder / "root.pem"
+            if not root_path.exists():
+                return None
+            root = load_private(root_path)
+        if cose.raw_public_key(root.public_key()) != cose.raw_public_key(self.root_public()):
+            raise KeyringError("that root key does not match root.pub")
+        document = {
+            "issuer": issuer,
+            "updated": now.isoformat(),
+            "root_key": b64(cose.raw_public_key(root.public_key())),
+            "keys": [asdict(e) for e in self.entries()],
+        }
+        signed = integrity.add_proof(document, root, "root", now.isoformat())
+        _write_atomic(self.folder / "course-keys.json", json.dumps(signed, indent=2))
+        return signed
+
+
+def verify_key_list(document: dict, root_public: Ed25519PublicKey | None = None) -> bool:
+    """The list is signed by its root (by this root, when one is pinned)."""
+    try:
+        embedded = public_from_b64(document["root_key"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    if root_public is not None and cose.raw_public_key(root_public) != cose.raw_public_key(
+        embedded
+    ):
+        return False
+    return integrity.verify_proof(document, embedded)
+
+
+def entries_of(document: dict) -> list[KeyEntry]:
+    return [KeyEntry(**entry) for entry in document.get("keys", [])]

@@ -1,0 +1,182 @@
+"""Issuing, identity, revocation and replacement on the real database."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from course.core.db import db, utcnow
+from course.core.published import current_course
+from course.modules.accounts import services as accounts
+from course.modules.certificates import iin, services, verification
+from course.modules.certificates.models import AuditEvent, Certificate
+from course.modules.quizzes import services as quizzes
+from tests.certificates.helpers import complete_course
+
+IIN = "900101300017"
+
+
+@pytest.fixture
+def ctx(app):
+    with app.app_context():
+        yield app
+
+
+@pytest.mark.usefixtures("ctx")
+def test_completion_issues_one_certificate_and_locks_the_name():
+    user_id = complete_course(full_name="Әсел  Қайратқызы")
+    certificate = services.current_certificate(user_id)
+    assert certificate is not None
+    assert certificate.holder_name == "Әсел Қайратқызы"
+    assert certificate.edition == 3
+    assert certificate.final_score == 100
+    assert certificate.pdf.startswith(b"%PDF")
+    assert accounts.get_user(user_id).name_locked_at is not None
+    verdict = verification.verify(certificate.qr_text, services.key_list())
+    assert verdict.status == "valid"
+    assert verdict.claims.code == certificate.code
+
+
+@pytest.mark.usefixtures("ctx")
+def test_issuing_again_returns_the_same_certificate():
+    user_id = complete_course()
+    completion = quizzes.completion(user_id, 3)
+    first = services.current_certificate(user_id)
+    again = services.issue(user_id, completion, current_course())
+    assert again.id == first.id
+    assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+
+
+def test_fifty_simultaneous_issues_leave_one_certificate(make_app, database_url):
+    # A connection for every thread, so all fifty really meet at the database.
+    connect = {"timeout": 30} if database_url.startswith("sqlite") else {}
+    app = make_app(
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 55, "max_overflow": 0, "connect_args": connect}
+    )
+    with app.app_context():
+        user_id = complete_course()
+        completion_id = quizzes.completion(user_id, 3).id
+        # Start from no certificate, as if all fifty completions raced.
+        db.session.execute(Certificate.__table__.delete())
+        db.session.commit()
+    barrier = threading.Barrier(50)
+    errors = []
+
+    def worker():
+        barrier.wait()
+        with app.app_context():
+            try:
+                completion = quizzes.get_completion(completion_id)
+                services.issue(user_id, completion, current_course())
+                db.session.commit()
+            except Exception as e:
+                errors.append(repr(e))
+                db.session.rollback()
+
+    threads = [threading.Thread(target=worker) for _ in range(50)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
+    assert errors == []
+
+
+@pytest.mark.usefixtures("ctx")
+def test_identity_matches_both_ways_and_locks_after_five_misses():
+    user_id = complete_course()
+    certificate = services.current_certificate(user_id)
+    services.set_identity(certificate, IIN, False, current_course())
+    db.session.commit()
+    assert certificate.iin_hmac
+    assert IIN not in certificate.iin_hmac
+    assert verification.verify(
+        certificate.qr_text, services.key_list()
+    ).claims.iin_tag == iin.offline_tag(certificate.code, IIN)
+    assert services.check_identity(certificate, IIN) is True
+    other = "850203400127" if iin.check_digit("85020340012") == 7 else None
+    wrong = other or next(
+        f"8502034{n:04d}" + str(iin.check_digit(f"8502034{n:04d}"))
+        for n in range(10000)
+        if iin.check_digit(f"8502034{n:04d}") is not None
+    )
+    with pytest.raises(iin.IINError):
+        services.check_identity(certificate, IIN[:-1] + "8")  # a typo: not counted
+    for _ in range(5):
+        assert services.check_identity(certificate, wrong) is False
+    with pytest.raises(services.IdentityLocked):
+        services.check_identity(certificate, IIN)
+    later = utcnow() + timedelta(hours=25)
+    assert services.check_identity(certificate, IIN, later) is True
+    with pytest.raises(services.AlreadySet):
+        services.set_identity(certificate, IIN, False, current_course())
+
+
+@pytest.mark.usefixtures("ctx")
+def test_revocation_shows_everywhere_and_is_audited():
+    user_id = complete_course()
+    certificate = services.current_certificate(user_id)
+    admin = accounts.create_or_promote(
+        "admin@example.kz", "Админ Админов", "admin", "a long password"
+    )
+    services.revoke(certificate, admin.id, "exam_misconduct", "copied answers")
+    db.session.commit()
+    status = services.public_status(certificate.code, current_course())
+    assert status.status == "revoked"
+    assert status.revoked_reason == "exam_misconduct"
+    verdict = verification.verify(
+        certificate.qr_text, services.key_list(), services.status_list_document()
+    )
+    assert verdict.status == "revoked"
+    [event] = db.session.scalars(select(AuditEvent)).all()
+    assert (event.actor_id, event.action) == (admin.id, "revoke")
+    with pytest.raises(ValueError, match="nonsense"):
+        services.revoke(certificate, admin.id, "nonsense", "")
+
+
+@pytest.mark.usefixtures("ctx")
+def test_an_admin_correction_replaces_the_certificate():
+    user_id = complete_course()
+    old = services.current_certificate(user_id)
+    admin = accounts.create_or_promote(
+        "admin@example.kz", "Админ Админов", "admin", "a long password"
+    )
+    new = services.replace_name(old, admin.id, "Әсел Қайратқызы Нұрланова-Смит", current_course())
+    db.session.commit()
+    assert services.current_certificate(user_id).id == new.id
+    assert new.holder_name == "Әсел Қайратқызы Нұрланова-Смит"
+    assert accounts.get_user(user_id).full_name == new.holder_name
+    status = services.public_status(old.code, current_course())
+    assert status.status == "replaced"
+    assert status.replaced_by == new.code
+    lists = (services.key_list(), services.status_list_document())
+    assert verification.verify(old.qr_text, *lists).status == "replaced"
+    assert verification.verify(new.qr_text, *lists).status == "valid"
+
+
+@pytest.mark.usefixtures("ctx")
+def test_private_mode_shows_initials():
+    user_id = complete_course(full_name="Әсел Қайратқызы")
+    certificate = services.current_certificate(user_id)
+    services.set_identity(certificate, None, True, current_course())
+    assert services.public_status(certificate.code, current_course()).holder == "Ә. Қ."
+    assert (
+        services.public_status(certificate.code, current_course(), show_name=True).holder
+        == "Әсел Қайратқызы"
+    )
+
+
+@pytest.mark.usefixtures("ctx")
+def test_open_badge_credential_verifies_and_tampering_is_caught():
+    user_id = complete_course()
+    certificate = services.current_certificate(user_id)
+    credential = services.open_badge(certificate, current_course())
+    assert "OpenBadgeCredential" in credential["type"]
+    assert credential["credentialStatus"]["statusListIndex"] == str(certificate.status_index)
+    assert verification.verify_credential(credential, services.key_list()).status == "valid"
+    credential["credentialSubject"]["name"] = "Someone Else"
+    assert verification.verify_credential(credential, services.key_list()).status == "forged"
