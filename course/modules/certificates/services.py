@@ -9,6 +9,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import force_locale
@@ -88,6 +89,11 @@ def _iin_secret() -> bytes:
 # ---------------------------------------------------------------- issuing
 
 
+def local_date(moment: datetime):
+    """The calendar date in Kazakhstan, as printed on the certificate."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
 def status_as_of(course: Course):
     return max(m.status_as_of for m in course.modules)
 
@@ -123,7 +129,7 @@ def _sign_and_render(certificate: Certificate, course: Course) -> None:
         certificate.code,
         certificate.holder_name,
         certificate.edition,
-        certificate.completed_at.date(),
+        local_date(certificate.completed_at),
         certificate.status_index,
         certificate.iin_tag,
     )
@@ -253,7 +259,7 @@ class PublicStatus:
             "issuer": issuer(),
             "edition": self.edition,
             "status_as_of": iso(self.status_as_of),
-            "completed_on": iso(self.completed_at.date()) if self.completed_at else None,
+            "completed_on": iso(local_date(self.completed_at)) if self.completed_at else None,
             "issued_at": iso(self.issued_at),
             "revoked_at": iso(self.revoked_at),
             "revoked_reason": self.revoked_reason,
