@@ -26,6 +26,20 @@ def content_dir() -> Path:
     return Path(os.environ.get("COURSE_CONTENT", PROJECT_ROOT / "content")).resolve()
 
 
+def secret_in_file(path: Path) -> str:
+    """A random secret kept in `path` (mode 600), made the first time it is asked for."""
+    if not path.exists():
+        # O_EXCL: two workers starting at once must not write two different secrets.
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        except FileExistsError:
+            pass
+        else:
+            with os.fdopen(fd, "w") as f:
+                f.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
 def _secret_key(instance: Path) -> str:
     given = os.environ.get("SECRET_KEY")
     if given is not None:
@@ -35,17 +49,7 @@ def _secret_key(instance: Path) -> str:
                 "unset it to have one generated and kept in the instance folder."
             )
         return given
-    path = instance / "secret_key"
-    if not path.exists():
-        # O_EXCL: two workers starting at once must not write two different keys.
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-    return path.read_text().strip()
+    return secret_in_file(instance / "secret_key")
 
 
 def _flag(name: str, default: bool = False) -> bool:

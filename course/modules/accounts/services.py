@@ -117,6 +117,17 @@ def change_name(user: User, full_name: str) -> None:
     user.full_name = normalize_name(full_name)
 
 
+def legal_name(raw: str) -> str:
+    """The name as it would be stored (NFC, single spaces); raises names.InvalidName."""
+    return normalize_name(raw)
+
+
+def correct_name_by_admin(user: User, name: str) -> None:
+    """An admin's correction, allowed even when the name is locked (a replacement
+    certificate carries the new name)."""
+    user.full_name = normalize_name(name)
+
+
 def lock_name(user: User) -> None:
     """Called when a certificate first carries the name."""
     if user.name_locked_at is None:

@@ -16,6 +16,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
+from course.config import secret_in_file
 from course.core.content import Course
 from course.core.db import db, utcnow
 from course.core.i18n import _, format_date
@@ -72,18 +73,7 @@ def _iin_secret() -> bytes:
     given = current_app.config.get("IIN_HMAC_KEY")
     if given:
         return given.encode()
-    path = Path(current_app.instance_path) / "iin_hmac_key"
-    if not path.exists():
-        import os
-
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            with os.fdopen(fd, "w") as f:
-                f.write(secrets.token_hex(32))
-    return path.read_text().strip().encode()
+    return secret_in_file(Path(current_app.instance_path) / "iin_hmac_key").encode()
 
 
 # ---------------------------------------------------------------- issuing
@@ -384,7 +374,7 @@ def replace_name(
 ) -> Certificate:
     """An admin corrects the name: a new certificate replaces the old, which says so."""
     now = now or utcnow()
-    name = accounts_name(new_name)
+    name = accounts.legal_name(new_name)
     completion = _completion_of(certificate)
     certificate.replaced_at = now
     db.session.flush()
@@ -393,8 +383,7 @@ def replace_name(
     db.session.add(replacement)
     db.session.flush()
     certificate.replaced_by_id = replacement.id
-    user = accounts.get_user(certificate.user_id)
-    user.full_name = name
+    accounts.correct_name_by_admin(accounts.get_user(certificate.user_id), name)
     db.session.add(
         AuditEvent(
             certificate_id=certificate.id,
@@ -405,12 +394,6 @@ def replace_name(
     )
     db.session.flush()
     return replacement
-
-
-def accounts_name(raw: str) -> str:
-    from course.modules.accounts.names import normalize_name
-
-    return normalize_name(raw)
 
 
 def _completion_of(certificate: Certificate):

@@ -107,6 +107,17 @@ def status_bits(status_document: dict, key_list: dict) -> tuple[bytes, bytes | N
     return revoked, statuslist.decode(replaced) if replaced else None
 
 
+def _with_status(claims: Claims, kid: str, key_list: dict, status_document: dict | None) -> Verdict:
+    """A genuine certificate's verdict once the status list (if any) has had its say."""
+    if status_document is None:
+        return Verdict(VALID, claims, kid)
+    revoked, replaced = status_bits(status_document, key_list)
+    if statuslist.is_set(revoked, claims.status_index):
+        replaced_too = replaced is not None and statuslist.is_set(replaced, claims.status_index)
+        return Verdict(REPLACED if replaced_too else REVOKED, claims, kid, True)
+    return Verdict(VALID, claims, kid, True)
+
+
 def verify(text: str, key_list: dict, status_document: dict | None = None) -> Verdict:
     if not keys.verify_key_list(key_list):
         raise UntrustedList("key list")
@@ -126,13 +137,7 @@ def verify(text: str, key_list: dict, status_document: dict | None = None) -> Ve
         return Verdict(WITHDRAWN, claims, kid)
     if not entry.covers(claims.issued_at):
         return Verdict(FORGED, None, kid)
-    if status_document is None:
-        return Verdict(VALID, claims, kid)
-    revoked, replaced = status_bits(status_document, key_list)
-    if statuslist.is_set(revoked, claims.status_index):
-        replaced_too = replaced is not None and statuslist.is_set(replaced, claims.status_index)
-        return Verdict(REPLACED if replaced_too else REVOKED, claims, kid, True)
-    return Verdict(VALID, claims, kid, True)
+    return _with_status(claims, kid, key_list, status_document)
 
 
 def qr_text_from_pdf(data: bytes, dpi: int = 150) -> str | None:
@@ -185,10 +190,4 @@ def verify_credential(
         return Verdict(FORGED, None, kid)
     if not entry.covers(claims.issued_at):
         return Verdict(FORGED, None, kid)
-    if status_document is None:
-        return Verdict(VALID, claims, kid)
-    revoked, replaced = status_bits(status_document, key_list)
-    if statuslist.is_set(revoked, index):
-        replaced_too = replaced is not None and statuslist.is_set(replaced, index)
-        return Verdict(REPLACED if replaced_too else REVOKED, claims, kid, True)
-    return Verdict(VALID, claims, kid, True)
+    return _with_status(claims, kid, key_list, status_document)

@@ -157,14 +157,28 @@ def verify_form():
     typed = request.args.get("code", "").strip()
     if not typed:
         return _noindex(render_template("certificates/verify_form.html", error=None, typed=""))
-    try:
-        code = codes.normalize(typed)
-    except codes.CodeError as e:
-        page = render_template(
-            "certificates/verify_form.html", error=_code_error_message(e), typed=typed
-        )
-        return _noindex((page, 400))
+    code = codes.normalize(typed) if _is_code(typed) else None
+    if code is None:
+        return _typo_page(typed)
     return redirect(url_for(".verify_page", typed=codes.display(code)))
+
+
+def _is_code(typed: str) -> bool:
+    try:
+        codes.normalize(typed)
+    except codes.CodeError:
+        return False
+    return True
+
+
+def _typo_page(typed: str):
+    """The form again, saying what is wrong with the typed code: a 400, before any lookup."""
+    try:
+        codes.normalize(typed)
+    except codes.CodeError as e:
+        error = _code_error_message(e)
+    page = render_template("certificates/verify_form.html", error=error, typed=typed)
+    return _noindex((page, 400))
 
 
 def _verify_response(
@@ -195,14 +209,9 @@ def _root_fingerprint() -> str:
 @bp.get("/verify/<typed>")
 @limiter.limit(_verify_limit)
 def verify_page(typed: str):
-    try:
-        code = codes.normalize(typed)
-    except codes.CodeError as e:
-        page = render_template(
-            "certificates/verify_form.html", error=_code_error_message(e), typed=typed
-        )
-        return _noindex((page, 400))
-    return _verify_response(code)
+    if not _is_code(typed):
+        return _typo_page(typed)
+    return _verify_response(codes.normalize(typed))
 
 
 @bp.post("/verify/<typed>")
