@@ -94,6 +94,8 @@ def build_config(test_config: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Per token, for organisations' batch verification.
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
         # Times are shown in Kazakhstan's time; the database keeps UTC.
         "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
         # Large enough for any form of ours, small enough that a flood is cheap to refuse.

@@ -6,7 +6,7 @@ from importlib import import_module
 
 from flask import Flask
 
-MODULES = ("site", "accounts", "learning", "quizzes", "certificates")
+MODULES = ("site", "accounts", "learning", "quizzes", "certificates", "organisations")
 
 
 def register_modules(app: Flask) -> None:

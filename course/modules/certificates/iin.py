@@ -10,8 +10,10 @@ from __future__ import annotations
 import hashlib
 import hmac
 
-WEIGHTS_FIRST = tuple(range(1, 12))
-WEIGHTS_SECOND = (3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2)
+from course.core.identifiers import check_digit, is_valid, twelve_digits
+
+__all__ = ["IINError", "check_digit", "keyed_hash", "normalize", "offline_tag"]
+
 TAG_LABEL = b"observer-course/iin-tag/v1"
 
 
@@ -23,23 +25,12 @@ class IINError(ValueError):
         super().__init__(reason)
 
 
-def check_digit(first_eleven: str) -> int | None:
-    """The 12th digit for these 11, or None when no valid IIN has them."""
-    digits = [int(d) for d in first_eleven]
-    c = sum(d * w for d, w in zip(digits, WEIGHTS_FIRST, strict=True)) % 11
-    if c == 10:
-        c = sum(d * w for d, w in zip(digits, WEIGHTS_SECOND, strict=True)) % 11
-        if c == 10:
-            return None
-    return c
-
-
 def normalize(typed: str) -> str:
     """The 12 digits of a valid IIN (spaces ignored); raises IINError."""
-    iin = "".join((typed or "").split())
-    if len(iin) != 12 or not iin.isascii() or not iin.isdigit():
+    iin = twelve_digits(typed)
+    if iin is None:
         raise IINError("format")
-    if check_digit(iin[:11]) != int(iin[11]):
+    if not is_valid(iin):
         raise IINError("check")
     return iin
 

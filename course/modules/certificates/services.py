@@ -213,6 +213,19 @@ def find(code: str) -> Certificate | None:
     return db.session.scalar(select(Certificate).where(Certificate.code == code))
 
 
+def find_many(codes_: list[str]) -> dict[str, Certificate]:
+    """Certificates by canonical code, looked up in batches (for bulk verification)."""
+    found: dict[str, Certificate] = {}
+    unique = sorted(set(codes_))
+    for start in range(0, len(unique), 500):
+        batch = unique[start : start + 500]
+        for certificate in db.session.scalars(
+            select(Certificate).where(Certificate.code.in_(batch))
+        ):
+            found[certificate.code] = certificate
+    return found
+
+
 def get(certificate_id: int) -> Certificate | None:
     return db.session.get(Certificate, certificate_id)
 
@@ -260,7 +273,13 @@ class PublicStatus:
 
 
 def public_status(code: str, course: Course, show_name: bool = False) -> PublicStatus:
-    certificate = find(code)
+    return status_of(find(code), code, course, show_name)
+
+
+def status_of(
+    certificate: Certificate | None, code: str, course: Course, show_name: bool = False
+) -> PublicStatus:
+    """What anyone may see of a certificate already looked up (None: no such code)."""
     if certificate is None:
         return PublicStatus(
             code, UNKNOWN, None, None, None, None, None, None, None, None, False, False
