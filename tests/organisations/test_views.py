@@ -342,3 +342,54 @@ def test_admin_sees_every_log(app, org):
     learner, _, _ = client_for(app)
     assert learner.get("/kk/admin/verifications").status_code == 403
     assert learner.get("/kk/organisation/").status_code == 403
+
+
+def test_api_rate_limit_is_per_token(make_app):
+    app = make_app(API_RATE_LIMIT="2 per minute")
+    _client, user_id, _ = client_for(app)
+    with app.app_context():
+        application_ = services.Application(
+            "Ұйым",
+            "Организация",
+            _valid_bin("5505055"),
+            "К",
+            "o@example.kz",
+            "+7",
+            True,
+            None,
+            None,
+        )
+        organisation = services.apply(user_id, application_)
+        services.approve(organisation, user_id)
+        first = services.create_token(organisation, "one", user_id)
+        second = services.create_token(organisation, "two", user_id)
+        db.session.commit()
+    api = app.test_client()
+    body = {"items": [{"code": "X"}]}
+
+    def call(token):
+        return api.post(
+            "/api/v1/certificates/verify", json=body, headers={"Authorization": f"Bearer {token}"}
+        )
+
+    assert [call(first).status_code for _ in range(2)] == [200, 200]
+    limited = call(first)
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    assert call(second).status_code == 200  # another token has its own budget
+
+
+def test_rate_limits_are_shared_through_redis(make_app):
+    """Two app processes (two apps here) share one counter when a shared store is set."""
+    import redis
+
+    store = "redis://127.0.0.1:6379/15"
+    try:
+        redis.Redis.from_url(store).flushdb()
+    except redis.exceptions.ConnectionError:
+        pytest.fail("Redis is not running at 127.0.0.1:6379 (.ci/run starts it)")
+    one = make_app(RATELIMIT_STORAGE_URI=store, VERIFY_RATE_LIMIT="3 per minute")
+    two = make_app(RATELIMIT_STORAGE_URI=store, VERIFY_RATE_LIMIT="3 per minute")
+    statuses = [app.test_client().get("/kk/verify").status_code for app in (one, two, one, two)]
+    assert statuses == [200, 200, 200, 429]
+    redis.Redis.from_url(store).flushdb()
