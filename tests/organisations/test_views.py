@@ -100,10 +100,12 @@ def test_rejection_needs_a_reason(app):
     admin, _, _ = client_for(app, role="admin")
     with app.app_context():
         organisation_id = services.pending()[0].id
-    admin.post(
-        "/kk/admin/organisations",
+    refused = admin.post(
+        "/ru/admin/organisations",
         data={"organisation": organisation_id, "action": "reject", "reason": ""},
     )
+    assert refused.status_code == 400
+    assert t(app, "ru", "Give the reason for the rejection.") in refused.get_data(as_text=True)
     with app.app_context():
         assert services.get(organisation_id).status == "pending"
     admin.post(

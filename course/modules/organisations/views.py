@@ -84,21 +84,35 @@ def decide():
         organisation = services.get(request.form.get("organisation", type=int) or 0)
         if organisation is None:
             abort(404)
-        try:
+        reason = request.form.get("reason", "")
+
+        def act() -> None:
             if request.form.get("action") == "approve":
                 services.approve(organisation, current_user.id)
             else:
-                services.reject(organisation, current_user.id, request.form.get("reason", ""))
-        except services.Refused as e:
-            db.session.rollback()
-            flash(_refused_message(e.reason), "error")
-            return redirect(url_for(".decide")), 303
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for(".decide"))
+                services.reject(organisation, current_user.id, reason)
+
+        return _act(act, _decide_page, ".decide")
+    return _decide_page()
+
+
+def _decide_page() -> str:
     return render_template(
         "organisations/decide.html", pending=services.pending(), approved=services.approved()
     )
+
+
+def _act(action, page, endpoint: str):
+    """Do it and go back to the page, or say on that page (with a 400) why it was refused."""
+    try:
+        action()
+    except services.Refused as e:
+        db.session.rollback()
+        flash(_refused_message(e.reason), "error")
+        return page(), 400
+    db.session.commit()
+    flash(_("Saved."), "success")
+    return redirect(url_for(endpoint))
 
 
 @bp.get("/admin/verifications")
@@ -114,20 +128,19 @@ def all_verifications():
 @login_required
 def my_organisation():
     if request.method == "POST":
-        try:
+        chosen = request.form.get("organisation", type=int) or 0
+
+        def act() -> None:
             if request.form.get("action") == "withdraw":
                 services.withdraw_link(current_user.id)
             else:
-                services.request_link(
-                    current_user.id, request.form.get("organisation", type=int) or 0
-                )
-        except services.Refused as e:
-            db.session.rollback()
-            flash(_refused_message(e.reason), "error")
-            return redirect(url_for(".my_organisation")), 303
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for(".my_organisation"))
+                services.request_link(current_user.id, chosen)
+
+        return _act(act, _my_organisation_page, ".my_organisation")
+    return _my_organisation_page()
+
+
+def _my_organisation_page() -> str:
     link = services.link_of(current_user.id)
     return render_template(
         "organisations/mine.html",
@@ -155,36 +168,42 @@ def dashboard():
     course = current_course()
     if request.method == "POST":
         action = request.form.get("action", "")
-        try:
+        if action == "token":
+            _staff(admin=True)
+            try:
+                secret = services.create_token(
+                    organisation, request.form.get("name", ""), current_user.id
+                )
+            except services.Refused as e:
+                flash(_refused_message(e.reason), "error")
+                return _dashboard_page(organisation, membership, course), 400
+            db.session.commit()
+            return render_template("organisations/token.html", secret=secret)
+        if action not in ("confirm", "decline", "invite", "remove", "revoke_token"):
+            abort(400)
+        if action not in ("confirm", "decline"):
+            _staff(admin=True)
+        form = request.form
+
+        def act() -> None:
             if action in ("confirm", "decline"):
                 services.decide_link(
-                    organisation, request.form.get("link", type=int) or 0, action == "confirm"
+                    organisation, form.get("link", type=int) or 0, action == "confirm"
                 )
-            elif action in ("invite", "remove", "token", "revoke_token"):
-                _staff(admin=True)
-                if action == "invite":
-                    _send_invitation(organisation, request.form.get("email", ""))
-                elif action == "remove":
-                    services.remove_member(
-                        organisation, request.form.get("user", type=int) or 0, current_user.id
-                    )
-                elif action == "token":
-                    secret = services.create_token(
-                        organisation, request.form.get("name", ""), current_user.id
-                    )
-                    db.session.commit()
-                    return render_template("organisations/token.html", secret=secret)
-                else:
-                    services.revoke_token(organisation, request.form.get("token", type=int) or 0)
+            elif action == "invite":
+                _send_invitation(organisation, form.get("email", ""))
+            elif action == "remove":
+                services.remove_member(
+                    organisation, form.get("user", type=int) or 0, current_user.id
+                )
             else:
-                abort(400)
-        except services.Refused as e:
-            db.session.rollback()
-            flash(_refused_message(e.reason), "error")
-            return redirect(url_for(".dashboard")), 303
-        db.session.commit()
-        flash(_("Saved."), "success")
-        return redirect(url_for(".dashboard"))
+                services.revoke_token(organisation, form.get("token", type=int) or 0)
+
+        return _act(act, lambda: _dashboard_page(organisation, membership, course), ".dashboard")
+    return _dashboard_page(organisation, membership, course)
+
+
+def _dashboard_page(organisation, membership, course) -> str:
     status = request.args.get("status") or None
     return render_template(
         "organisations/dashboard.html",
