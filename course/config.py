@@ -94,6 +94,8 @@ def build_config(test_config: dict | None = None) -> dict:
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Per address, for sign-in, registration and password-reset forms (POST only).
+        "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute"),
         # Per token, for organisations' batch verification.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
         # Times are shown in Kazakhstan's time; the database keeps UTC.

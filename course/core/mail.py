@@ -10,8 +10,39 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 from flask import current_app
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
-from course.core.db import utcnow
+from course.core.db import db, utcnow
+
+
+def send_mail_after_commit(to: str, subject: str, body: str) -> None:
+    """Send once the current transaction commits; never, if it rolls back.
+
+    For mail announcing something the transaction creates (a certificate): a failed
+    commit must not leave a learner holding a link to nothing.
+    """
+    app = current_app._get_current_object()
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback before any query still drops the mail
+    pending = session.info.setdefault("mail_after_commit", [])
+    pending.append((app, to, subject, body))
+
+
+@event.listens_for(Session, "after_commit")
+def _send_pending(session: Session) -> None:
+    for app, to, subject, body in session.info.pop("mail_after_commit", []):
+        with app.app_context():
+            send_mail(to, subject, body)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_pending(session: Session, previous_transaction) -> None:
+    # Every rollback of the whole transaction, whether or not it reached the database;
+    # a savepoint's rollback leaves the outer transaction's mail in place.
+    if not previous_transaction.nested:
+        session.info.pop("mail_after_commit", None)
 
 
 def send_mail(to: str, subject: str, body: str) -> None:

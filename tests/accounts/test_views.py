@@ -250,3 +250,15 @@ def test_privacy_notice_in_both_languages(app, client, lang):
     assert html.count("<h2>") == 7
     marker = {"kk": "дербес деректер", "ru": "персональн"}[lang]
     assert marker in html.lower()
+
+
+def test_sign_in_attempts_are_rate_limited(make_app, lang):
+    app = make_app(SIGN_IN_RATE_LIMIT="3 per minute")
+    client = app.test_client()
+    for _ in range(3):
+        assert sign_in(client, "nobody@example.kz", "wrong password", lang).status_code == 401
+    limited = sign_in(client, "nobody@example.kz", "wrong password", lang)
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    assert t(app, lang, "Too many requests") in limited.get_data(as_text=True)
+    assert client.get(f"/{lang}/sign-in").status_code == 200  # reading the form is not limited

@@ -395,3 +395,21 @@ def test_rate_limits_are_shared_through_redis(make_app):
     statuses = [app.test_client().get("/kk/verify").status_code for app in (one, two, one, two)]
     assert statuses == [200, 200, 200, 429]
     redis.Redis.from_url(store).flushdb()
+
+
+def test_an_invitation_expires_after_a_week(app, org):
+    from datetime import timedelta
+
+    from course.modules.organisations.models import Invitation
+
+    with app.app_context():
+        secret = services.invite(services.get(org["id"]), "late@example.kz", org["user_id"])
+        for invitation in db.session.query(Invitation):
+            invitation.created_at -= timedelta(days=8)
+        db.session.commit()
+    late, _, _ = client_for(app, email="late@example.kz")
+    response = late.get(f"/ru/organisation/invitations/{secret}")
+    assert response.status_code == 400
+    message = "This invitation does not work: it was used already or is not valid."
+    assert t(app, "ru", message) in response.get_data(as_text=True)
+    assert late.get("/ru/organisation/").status_code == 403

@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX, _
+from course.extensions import limiter
 from course.modules.accounts import privacy, services
 from course.modules.accounts.forms import (
     ChangePasswordForm,
@@ -21,6 +32,14 @@ from course.modules.accounts.forms import (
 )
 
 bp = Blueprint("accounts", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
+
+
+def _form_limit() -> str:
+    return current_app.config["SIGN_IN_RATE_LIMIT"]
+
+
+# Password guessing and sign-up floods are slowed per address; reading the forms is not.
+limit_posts = limiter.limit(_form_limit, methods=["POST"])
 
 
 def _safe_next(target: str | None) -> str | None:
@@ -39,6 +58,7 @@ def _status(form) -> int:
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limit_posts
 def register():
     if current_user.is_authenticated:
         return redirect(url_for("learning.course_home"))
@@ -62,6 +82,7 @@ def register():
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limit_posts
 def sign_in():
     next_url = _safe_next(request.args.get("next"))
     if current_user.is_authenticated:
@@ -86,6 +107,7 @@ def sign_out():
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
+@limit_posts
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

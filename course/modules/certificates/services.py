@@ -20,7 +20,7 @@ from course.config import secret_in_file
 from course.core.content import Course
 from course.core.db import db, utcnow
 from course.core.i18n import _, format_date
-from course.core.mail import send_mail
+from course.core.mail import send_mail_after_commit
 from course.modules.accounts import services as accounts
 from course.modules.certificates import codes, cose, iin, integrity, pdf, statuslist, verification
 from course.modules.certificates.keys import Keyring
@@ -194,7 +194,7 @@ def send_issued_mail(user_id: int, certificate: Certificate, link: str) -> None:
             code=codes.display(certificate.code),
             verify=f"{issuer()}/{user.locale}/verify",
         )
-    send_mail(user.email, subject, body)
+    send_mail_after_commit(user.email, subject, body)
 
 
 # ---------------------------------------------------------------- reading

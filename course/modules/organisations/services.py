@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -37,6 +37,7 @@ from course.modules.organisations.models import (
 )
 
 MAX_BULK_ROWS = 10_000
+INVITATION_VALID = timedelta(days=7)
 MAX_API_ITEMS = 1_000
 TOKEN_PREFIX = "oc_"  # noqa: S105 - a marker that makes leaked tokens easy to search for, not a secret
 
@@ -178,7 +179,11 @@ def invite(organisation: Organisation, email: str, invited_by: int) -> str:
 
 def accept_invitation(secret: str, user_id: int) -> Organisation:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(secret)))
-    if invitation is None or invitation.accepted_at is not None:
+    if (
+        invitation is None
+        or invitation.accepted_at is not None
+        or utcnow() - invitation.created_at > INVITATION_VALID
+    ):
         raise Refused("invitation")
     user = accounts.get_user(user_id)
     if user.email != invitation.email:
