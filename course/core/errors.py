@@ -44,6 +44,15 @@ def error_response(status: int, message: str | None = None, code: str | None = N
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def refuse_nul_bytes():
+        # No form field of ours takes a NUL, and PostgreSQL cannot store one: refuse it
+        # here with a 400 rather than fail later with a 500.
+        for values in (request.args, request.form):
+            if any("\x00" in value for value in values.values()):
+                return error_response(400)
+        return None
+
     @app.errorhandler(CSRFError)
     def csrf_error(error):
         return error_response(

@@ -158,3 +158,19 @@ def test_a_real_csrf_token_is_accepted(csrf_app, lang):
         client.post(f"/{lang}/learn/alpha/first/read", data={"csrf_token": token}).status_code
         == 302
     )
+
+
+def test_nul_bytes_in_a_form_are_a_400_not_a_500(app, client, lang):
+    response = client.post(
+        f"/{lang}/register",
+        data={
+            "full_name": "Иван\x00Петров",
+            "email": "nul@example.kz",
+            "password": "a long password",
+            "confirm": "a long password",
+            "consent": "y",
+        },
+    )
+    assert response.status_code == 400
+    with app.app_context():
+        assert services.count_users() == 0

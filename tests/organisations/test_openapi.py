@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
@@ -47,7 +49,10 @@ def test_the_api_matches_its_openapi_document(api_schema, api_app):
     for operation in operations:
 
         @settings(
-            max_examples=15, deadline=None, suppress_health_check=list(HealthCheck), database=None
+            max_examples=int(os.environ.get("FUZZ_EXAMPLES", "15")),
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+            database=None,
         )
         @given(case=operation.as_strategy())
         def check(case):

@@ -413,3 +413,16 @@ def test_an_invitation_expires_after_a_week(app, org):
     message = "This invitation does not work: it was used already or is not valid."
     assert t(app, "ru", message) in response.get_data(as_text=True)
     assert late.get("/ru/organisation/").status_code == 403
+
+
+def test_api_logs_what_was_typed_without_control_characters(app, org):
+    token = _token(app, org)
+    body = {"items": [{"code": "AB\x00CD\x07"}]}
+    response = app.test_client().post(
+        "/api/v1/certificates/verify", json=body, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert response.status_code == 200
+    assert response.json["results"][0]["status"] == "code_format"
+    with app.app_context():
+        [entry] = services.log(services.get(org["id"]))
+        assert entry.code == "ABCD"

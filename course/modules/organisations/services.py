@@ -395,7 +395,7 @@ def verify_items(
             user_id=user_id,
             token_id=token_id,
             channel=channel,
-            code=(r.code or r.typed)[:40],
+            code=r.code or _printable(r.typed),
             result=r.status,
             identity=r.identity,
         )
@@ -403,6 +403,11 @@ def verify_items(
     )
     db.session.flush()
     return results
+
+
+def _printable(typed: str) -> str:
+    """What was typed, fit for a log: no control characters (PostgreSQL refuses NUL)."""
+    return "".join(ch for ch in typed if ch.isprintable())[:40]
 
 
 def parse_bulk(text: str) -> tuple[list[tuple[int, str, str | None]], list[int]]:
