@@ -85,7 +85,9 @@ def local_date(moment: datetime):
 
 
 def status_as_of(course: Course):
-    return max(m.status_as_of for m in course.modules)
+    """The date of the law the training reflects, as printed on the certificate: the
+    oldest module's, so that a verifier is never told the training is newer than it is."""
+    return min(m.status_as_of for m in course.modules)
 
 
 def _texts(course: Course, certificate: Certificate, lang: str) -> pdf.Side:
