@@ -157,18 +157,18 @@ def verify_form():
     typed = request.args.get("code", "").strip()
     if not typed:
         return _noindex(render_template("certificates/verify_form.html", error=None, typed=""))
-    code = codes.normalize(typed) if _is_code(typed) else None
+    code = _code_or_none(typed)
     if code is None:
         return _typo_page(typed)
     return redirect(url_for(".verify_page", typed=codes.display(code)))
 
 
-def _is_code(typed: str) -> bool:
+def _code_or_none(typed: str) -> str | None:
+    """The canonical code, or None when what was typed is not one (see _typo_page)."""
     try:
-        codes.normalize(typed)
+        return codes.normalize(typed)
     except codes.CodeError:
-        return False
-    return True
+        return None
 
 
 def _typo_page(typed: str):
@@ -209,18 +209,18 @@ def _root_fingerprint() -> str:
 @bp.get("/verify/<typed>")
 @limiter.limit(_verify_limit)
 def verify_page(typed: str):
-    if not _is_code(typed):
+    code = _code_or_none(typed)
+    if code is None:
         return _typo_page(typed)
-    return _verify_response(codes.normalize(typed))
+    return _verify_response(code)
 
 
 @bp.post("/verify/<typed>")
 @limiter.limit(_verify_limit)
 def verify_identity(typed: str):
-    try:
-        code = codes.normalize(typed)
-    except codes.CodeError:
-        abort(400)
+    code = _code_or_none(typed)
+    if code is None:
+        return _typo_page(typed)
     certificate = services.find(code)
     if certificate is None:
         return _verify_response(code, "unknown", 404)
@@ -338,11 +338,8 @@ def status_list():
 @bp.route("/admin/certificates/<typed>", methods=["GET", "POST"])
 @role_required("admin")
 def admin_certificate(typed: str):
-    try:
-        code = codes.normalize(typed)
-    except codes.CodeError:
-        abort(404)
-    certificate = services.find(code)
+    code = _code_or_none(typed)
+    certificate = services.find(code) if code else None
     if certificate is None:
         abort(404)
     course = current_course()
