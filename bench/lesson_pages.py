@@ -32,7 +32,7 @@ def main() -> None:
             db.session.commit()
         client = app.test_client()
         client.post("/kk/sign-in", data={"email": "bench@example.kz", "password": "x" * 12})
-        course = app.extensions["course.content"]
+        course = app.extensions["course.editions"].current()
         lesson = course.lessons[0]
         pages = {
             "landing (public)": "/kk/",

@@ -10,7 +10,6 @@ from pathlib import Path
 from flask import Flask
 
 from course.config import PROJECT_ROOT, build_config
-from course.core.content import load_course
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,9 +19,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Flask-Babel resolves a relative path against the package and then silently shows
     # untranslated text, so this must be absolute.
     app.config.setdefault("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
-
-    # Invalid content stops the app here, with every problem named by file and line.
-    app.extensions["course.content"] = load_course(Path(app.config["CONTENT_DIR"]))
 
     from course import extensions
     from course.core import errors, i18n, published
@@ -38,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.login_manager.init_app(app)
     extensions.limiter.init_app(app)
     i18n.init_app(app)
-    published.init_app(app)
+    published.init_app(app)  # loads and checks the published course
 
     from course.modules import register_modules
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from course.core import markdown
+from course.core import files, markdown
 
 LANGUAGES = ("kk", "ru")
 QUESTION_TYPES = ("single", "multiple", "true_false", "ordering")
@@ -76,6 +76,9 @@ class Question:
     legal_basis: Localized
     scenario_id: str | None = None
     scenario: Localized | None = None
+    # A retired question leaves quizzes and pools, but past attempts and statistics
+    # still find it by id.
+    retired: bool = False
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options if o.id == option_id), None)
@@ -86,8 +89,9 @@ class Quiz:
     id: str
     module_id: str
     pass_mark: int
-    questions: tuple[Question, ...]
+    questions: tuple[Question, ...]  # the active ones, in order
     time_limit_minutes: int = DEFAULT_QUIZ_MINUTES
+    retired: tuple[Question, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -113,8 +117,9 @@ class FinalExam:
     size: int
     pass_mark: int
     per_module_min: int
-    pool: tuple[Question, ...]
+    pool: tuple[Question, ...]  # the active ones
     time_limit_minutes: int = DEFAULT_EXAM_MINUTES
+    retired: tuple[Question, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -136,6 +141,7 @@ class Course:
     modules: tuple[Module, ...]
     final_exam: FinalExam | None
     glossary: tuple[GlossaryTerm, ...] = ()
+    root: Path | None = field(default=None, compare=False)  # the folder it was loaded from
     _lesson_order: tuple[Lesson, ...] = field(default=(), repr=False, compare=False)
 
     def module(self, module_id: str) -> Module | None:
@@ -143,9 +149,12 @@ class Course:
 
     @cached_property
     def _questions(self) -> dict[str, Question]:
-        found = {q.id: q for m in self.modules if m.quiz for q in m.quiz.questions}
+        found = {
+            q.id: q for m in self.modules if m.quiz for q in (*m.quiz.questions, *m.quiz.retired)
+        }
         if self.final_exam:
-            found.update((q.id, q) for q in self.final_exam.pool)
+            exam = self.final_exam
+            found.update((q.id, q) for q in (*exam.pool, *exam.retired))
         return found
 
     def question(self, question_id: str) -> Question | None:
@@ -182,6 +191,7 @@ class Course:
                 "correct": list(q.correct),
                 "explanation": q.explanation,
                 "legal_basis": q.legal_basis,
+                "retired": q.retired,
             }
 
         return {
@@ -213,7 +223,7 @@ class Course:
                         "id": m.quiz.id,
                         "pass_mark": m.quiz.pass_mark,
                         "time_limit_minutes": m.quiz.time_limit_minutes,
-                        "questions": [question(q) for q in m.quiz.questions],
+                        "questions": [question(q) for q in (*m.quiz.questions, *m.quiz.retired)],
                     },
                 }
                 for m in self.modules
@@ -229,7 +239,7 @@ class Course:
                 "pass_mark": self.final_exam.pass_mark,
                 "time_limit_minutes": self.final_exam.time_limit_minutes,
                 "per_module_min": self.final_exam.per_module_min,
-                "pool": [question(q) for q in self.final_exam.pool],
+                "pool": [question(q) for q in (*self.final_exam.pool, *self.final_exam.retired)],
             },
         }
 
@@ -476,6 +486,7 @@ class _Loader:
             modules=tuple(modules),
             final_exam=final_exam,
             glossary=glossary,
+            root=self.root,
             _lesson_order=lesson_order,
         )
 
@@ -665,6 +676,8 @@ class _Loader:
                 self.problem(folder, 0, f"language folder '{lang}' is missing")
                 continue
             for entry in sorted(folder.iterdir()):
+                if files.is_hidden(entry):  # a temporary file of an interrupted save
+                    continue
                 if entry.name in ("course.yaml", "final-exam.yaml", "glossary.yaml"):
                     continue
                 if not entry.is_dir() or entry.name not in modules:
@@ -673,6 +686,8 @@ class _Loader:
                 known = {f"{lid}.md" for mid, lid in self.lesson_keys if mid == entry.name}
                 known |= {"module.yaml", "quiz.yaml"}
                 for file in sorted(entry.iterdir()):
+                    if files.is_hidden(file):
+                        continue
                     if file.name not in known and file.suffix == ".md":
                         self.problem(file, 0, "lesson not listed in course.yaml")
                     elif file.name not in known:
@@ -689,9 +704,13 @@ class _Loader:
         minutes = self.integer(data, "time_limit_minutes", path, 1, 600, DEFAULT_QUIZ_MINUTES)
         texts = {lang: self.root / lang / module_id / "quiz.yaml" for lang in LANGUAGES}
         questions = self.questions(data, "questions", path, texts, module_id)
+        active = tuple(q for q in questions if not q.retired)
+        if questions and not active:
+            self.problem(path, data.line_of("questions"), "every question is retired")
         if quiz_id is None:
             return None
-        return Quiz(quiz_id, module_id, pass_mark, tuple(questions), minutes)
+        retired = tuple(q for q in questions if q.retired)
+        return Quiz(quiz_id, module_id, pass_mark, active, minutes, retired)
 
     def final_exam(self, module_ids: set[str]) -> FinalExam | None:
         path = self.root / "quizzes" / "final-exam.yaml"
@@ -706,7 +725,8 @@ class _Loader:
         per_module_min = self.integer(data, "per_module_min", path, 0, 50, 0)
         minutes = self.integer(data, "time_limit_minutes", path, 1, 600, DEFAULT_EXAM_MINUTES)
         texts = {lang: self.root / lang / "final-exam.yaml" for lang in LANGUAGES}
-        pool = self.questions(data, "pool", path, texts, None, module_ids)
+        everything = self.questions(data, "pool", path, texts, None, module_ids)
+        pool = [q for q in everything if not q.retired]
         if len(pool) < size:
             self.problem(
                 path, data.line_of("size"), f"'size' {size} exceeds the pool ({len(pool)})"
@@ -725,7 +745,8 @@ class _Loader:
                 )
         if exam_id is None:
             return None
-        return FinalExam(exam_id, size, pass_mark, per_module_min, tuple(pool), minutes)
+        retired = tuple(q for q in everything if q.retired)
+        return FinalExam(exam_id, size, pass_mark, per_module_min, tuple(pool), minutes, retired)
 
     def questions(
         self,
@@ -820,6 +841,9 @@ class _Loader:
             self.problem(path, line, f"a {qtype} question has exactly one correct option")
         if qtype == "ordering" and sorted(correct) != sorted(option_ids):
             self.problem(path, line, "an ordering question's 'correct' lists every option once")
+        retired = item.get("retired", False)
+        if not isinstance(retired, bool):
+            self.problem(path, item.line_of("retired"), "'retired' must be true or false")
         scenario_id = item.get("scenario")
         if scenario_id is not None:
             scenario_id = self.an_id(scenario_id, path, item.line_of("scenario"), "scenario id")
@@ -872,6 +896,7 @@ class _Loader:
             legal_basis=localized["legal_basis"],
             scenario_id=scenario_id,
             scenario=localized["scenario"] if scenario_id else None,
+            retired=retired is True,
         )
 
 

@@ -165,7 +165,7 @@ def test_the_whole_course_can_be_taken_through_the_pages(make_app, lang):
         public_id = response.headers["Location"].rsplit("/", 1)[1]
         with app.app_context():
             attempt = quizzes.get_attempt(public_id, user_id)
-            course = app.extensions["course.content"]
+            course = app.extensions["course.editions"].current()
             fields = form_for(
                 attempt, course, app.config["SECRET_KEY"], answers_for(attempt, course)
             )

@@ -21,6 +21,7 @@ from course.core.content import Course
 from course.core.db import db, utcnow
 from course.core.i18n import _, format_date
 from course.core.mail import send_mail_after_commit
+from course.core.published import editions
 from course.modules.accounts import services as accounts
 from course.modules.certificates import codes, cose, iin, integrity, pdf, statuslist, verification
 from course.modules.certificates.keys import Keyring
@@ -287,6 +288,7 @@ def status_of(
             code, UNKNOWN, None, None, None, None, None, None, None, None, False, False
         )
     replacement = get(certificate.replaced_by_id) if certificate.replaced_by_id else None
+    superseding_edition = editions().superseding_edition()
     if certificate.replaced_at is not None:
         status = REPLACED
     elif certificate.revoked_at is not None:
@@ -307,8 +309,9 @@ def status_of(
         revoked_at=certificate.revoked_at,
         revoked_reason=certificate.revoked_reason,
         replaced_by=replacement.code if replacement else None,
-        # A newer edition exists: still valid, but a refresher is recommended.
-        superseded=status == VALID and certificate.edition < course.edition,
+        # A later edition said earlier certificates are superseded: still valid, but a
+        # refresher is recommended.
+        superseded=status == VALID and certificate.edition < (superseding_edition or 0),
         private_mode=certificate.private_mode,
     )
 

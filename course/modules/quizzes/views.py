@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 from course.core.access import role_required
 from course.core.db import db, utcnow
 from course.core.i18n import LANG_PREFIX, LANGUAGES, _, format_datetime
-from course.core.published import current_course
+from course.core.published import course_edition, current_course
 from course.modules.quizzes import services
 from course.modules.quizzes.answers import AnswerError, parse_answers
 
@@ -100,7 +100,7 @@ def _attempt_or_none(public_id: str):
 
 
 def _render_attempt(attempt, answers: dict, status: int = 200, error: str | None = None):
-    course = current_course()
+    course = course_edition(attempt.edition)
     drawn = services.drawn_questions(attempt, course, current_app.config["SECRET_KEY"])
     remaining = max(0, int((attempt.expires_at - utcnow()).total_seconds() // 60))
     return (
@@ -124,7 +124,7 @@ def attempt_page(public_id: str):
     attempt = _attempt_or_none(public_id)
     if attempt is None:
         abort(404)
-    services.close_if_expired(attempt, current_course(), utcnow())
+    services.close_if_expired(attempt, course_edition(attempt.edition), utcnow())
     db.session.commit()
     if attempt.status != "open":
         return redirect(url_for(".attempt_result", public_id=attempt.public_id))
@@ -159,7 +159,9 @@ def attempt_post(public_id: str):
     if len(actions) != 1 or actions[0] not in ACTIONS:
         return _refused(_("The form was not sent by one of its buttons. Reload the page."))
     action = actions[0]
-    course = current_course()
+    # An attempt is answered and graded on the edition it started on, even if a newer
+    # one was published in the meantime.
+    course = course_edition(attempt.edition)
     now = utcnow()
     try:
         services.ensure_open(attempt, now)
@@ -219,13 +221,14 @@ def attempt_result(public_id: str):
     attempt = _attempt_or_none(public_id)
     if attempt is None:
         abort(404)
-    course = current_course()
+    course = course_edition(attempt.edition)
     services.close_if_expired(attempt, course, utcnow())
     db.session.commit()
     if attempt.status == "open":
         return redirect(url_for(".attempt_page", public_id=attempt.public_id))
-    info = services.quiz_info(course, attempt.kind, attempt.module_id)
-    state = services.quiz_state(current_user.id, course, info) if info else None
+    current = current_course()
+    info = services.quiz_info(current, attempt.kind, attempt.module_id)
+    state = services.quiz_state(current_user.id, current, info) if info else None
     return render_template(
         "quizzes/result.html",
         course=course,
