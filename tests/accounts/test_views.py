@@ -262,3 +262,9 @@ def test_sign_in_attempts_are_rate_limited(make_app, lang):
     assert int(limited.headers["Retry-After"]) > 0
     assert t(app, lang, "Too many requests") in limited.get_data(as_text=True)
     assert client.get(f"/{lang}/sign-in").status_code == 200  # reading the form is not limited
+
+
+def test_form_fields_carry_no_none_attributes(client, lang):
+    # WTForms writes a None attribute out as the word "None" (aria-describedby="None").
+    for url in (f"/{lang}/register", f"/{lang}/sign-in"):
+        assert '="None"' not in client.get(url).get_data(as_text=True)
