@@ -102,10 +102,26 @@ def content_check(path: Path | None) -> None:
 
 
 @content.command("export")
-@click.option("--format", "fmt", type=click.Choice(["json"]), default="json", show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["json", "po"]), default="json", show_default=True
+)
 @click.option("--path", type=click.Path(path_type=Path), default=None, help="Content folder.")
-def content_export(fmt: str, path: Path | None) -> None:
-    """Print the whole course as one document."""
+@click.option(
+    "--lang",
+    type=click.Choice(["kk", "ru"]),
+    default=None,
+    help="po: the language to translate into.",
+)
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None, help="po: a file.")
+def content_export(fmt: str, path: Path | None, lang: str | None, output: Path | None) -> None:
+    """Print the whole course as one document (json), or the draft for translators (po)."""
+    if fmt == "po":
+        if lang is None:
+            raise click.UsageError("--format po needs --lang kk or --lang ru.")
+        from course.modules.authoring.cli import export_po
+
+        export_po(lang, output)
+        return
     try:
         course = load_course(path or content_dir())
     except ContentError as e:
@@ -117,9 +133,11 @@ def content_export(fmt: str, path: Path | None) -> None:
 
 def _add_area_commands() -> None:
     # Verifying a certificate needs no app, so it works on a machine with only the files.
+    from course.modules.authoring.cli import import_command
     from course.modules.certificates.cli import certs
 
     main.add_command(certs)
+    content.add_command(import_command)
 
 
 _add_area_commands()

@@ -103,6 +103,10 @@ def build_config(test_config: dict | None = None) -> dict:
         # Large enough for any form of ours, small enough that a flood is cheap to refuse.
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,
+        # Images a trainer uploads to a lesson (the only larger request, and for trainers).
+        "AUTHORING_MAX_IMAGE_BYTES": int(
+            os.environ.get("AUTHORING_MAX_IMAGE_BYTES", str(2 * 1024 * 1024))
+        ),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),

@@ -6,7 +6,15 @@ from importlib import import_module
 
 from flask import Flask
 
-MODULES = ("site", "accounts", "learning", "quizzes", "certificates", "organisations")
+MODULES = (
+    "site",
+    "accounts",
+    "learning",
+    "quizzes",
+    "certificates",
+    "organisations",
+    "authoring",
+)
 
 
 def register_modules(app: Flask) -> None:

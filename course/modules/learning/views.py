@@ -109,6 +109,7 @@ def mark_read(module_id: str, lesson_id: str):
 
 @bp.get("/media/<path:name>")
 def media(name: str):
+    # The published edition's images (a draft's new image is not shown to learners);
     # send_from_directory refuses paths that leave the folder.
-    folder = Path(current_app.config["CONTENT_DIR"]) / "media"
+    folder = Path(current_course().root or current_app.config["CONTENT_DIR"]) / "media"
     return send_from_directory(folder, name, max_age=7 * 24 * 3600)

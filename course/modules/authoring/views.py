@@ -1,0 +1,729 @@
+"""The trainer area: modules and their state, the side-by-side lesson editor, the quiz
+editor, translation status, history and restore, and publishing an edition.
+
+Every URL names content by ids, which are looked up in the draft's structure; a path on
+disk is never built from anything a user typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    url_for,
+)
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from course.core import markdown
+from course.core.access import role_required
+from course.core.content import LANGUAGES
+from course.core.db import db
+from course.core.editions import EditionExists, today_in
+from course.core.i18n import LANG_PREFIX, _, current_language
+from course.core.published import editions
+from course.modules.authoring import services
+from course.modules.authoring import units as u
+from course.modules.authoring.forms import (
+    ButtonForm,
+    ImageForm,
+    LessonMetaForm,
+    ModuleMetaForm,
+    PublishForm,
+    QuestionMetaForm,
+)
+from course.modules.authoring.models import NEUTRAL
+from course.modules.quizzes import services as quizzes
+
+bp = Blueprint(
+    "authoring", __name__, url_prefix=LANG_PREFIX + "/trainer", template_folder="templates"
+)
+MAX_TEXT = 60_000  # characters in one unit: several times the longest lesson
+
+
+@bp.before_request
+@role_required("trainer")
+def _trainers_only():
+    """Every page here is for trainers and admins (role_required lets admins in)."""
+    if request.endpoint == "authoring.lesson_image":
+        # Checked only after the role: nobody else may send a body this large.
+        request.max_content_length = current_app.config["AUTHORING_MAX_IMAGE_BYTES"] + 64 * 1024
+
+
+def _author() -> services.Author:
+    return services.Author(current_user.id, current_user.name)
+
+
+def _bases() -> dict[tuple[str, str], str]:
+    """The fingerprints the editor started from, as sent back by the form."""
+    found = {}
+    for name, value in request.form.items():
+        if name.startswith("base:"):
+            key, _, lang = name[5:].rpartition(":")
+            found[(key, lang)] = value
+    return found
+
+
+def _text(key: str, lang: str) -> str | None:
+    value = request.form.get(f"text:{key}:{lang}")
+    if value is not None and len(value) > MAX_TEXT:
+        abort(400, description=_("A text is too long to be saved."))
+    return value
+
+
+def _edits(page_units: list[u.Unit], bases: dict) -> list[services.Edit]:
+    edits = []
+    for unit in page_units:
+        for lang in LANGUAGES:
+            text = _text(unit.key, lang)
+            if text is not None:
+                edits.append(services.Edit(unit.key, lang, text, bases.get((unit.key, lang), "")))
+    return edits
+
+
+def _conflict_message() -> str:
+    return _(
+        "Someone else saved a change to this text after you opened it. Your text is kept "
+        "below: compare it with the saved one, merge, and save again."
+    )
+
+
+def diff_lines(before: str | None, after: str | None) -> list[tuple[str, str]]:
+    """A line diff as (kind, line) pairs: kind is "+", "-", " " or "@"."""
+    lines = difflib.unified_diff(
+        (before or "").splitlines(), (after or "").splitlines(), lineterm="", n=2
+    )
+    result = []
+    for line in list(lines)[2:]:
+        kind = line[:1] if line[:1] in "+- @" else " "
+        result.append((kind, line[1:] if kind != "@" else line))
+    return result
+
+
+@bp.app_template_global()
+def authoring_diff(before, after):
+    return diff_lines(before, after)
+
+
+@bp.app_template_global()
+def fingerprint(text) -> str:
+    return u.fingerprint(text)
+
+
+# ---------------------------------------------------------------- overview
+
+
+@bp.get("/")
+def overview():
+    d = services.draft()
+    return render_template(
+        "authoring/overview.html",
+        modules=services.modules_overview(d),
+        records=editions().records(),
+        question_sets=d.question_sets(),
+    )
+
+
+@bp.get("/translation")
+def translation():
+    d = services.draft()
+    gaps = services.translation_gaps(d)
+    by_module: dict[str | None, list[services.Gap]] = {}
+    for gap in gaps:
+        by_module.setdefault(gap.unit.module_id, []).append(gap)
+    urls = {page: _page_url(d, page) for page in {gap.unit.page for gap in gaps}}
+    return render_template(
+        "authoring/translation.html", draft=d, by_module=by_module, total=len(gaps), urls=urls
+    )
+
+
+# ---------------------------------------------------------------- modules
+
+
+def _module_or_404(d: u.Draft, module_id: str) -> u.DraftModule:
+    module = d.module(module_id)
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/modules/<module_id>", methods=["GET", "POST"])
+def module_page(module_id: str):
+    d = services.draft()
+    module = _module_or_404(d, module_id)
+    page = f"module:{module_id}"
+    form = ModuleMetaForm(
+        data={"status_as_of": module.status_as_of} if request.method == "GET" else None
+    )
+    conflict, status = None, 200
+    if request.method == "POST":
+        if not form.validate():
+            status = 400
+        else:
+            bases = _bases()
+            neutral = services.NeutralEdit(
+                f"{page}:status_as_of",
+                form.status_as_of.data.isoformat(),
+                bases.get((f"{page}:status_as_of", NEUTRAL), ""),
+            )
+            try:
+                services.save(d, _author(), _edits(d.texts_of_page(page), bases), [neutral])
+            except services.Conflict as e:
+                db.session.rollback()
+                conflict, status = e, 409
+            else:
+                db.session.commit()
+                flash(_("The draft is saved. Learners see it after the next edition."), "success")
+                return redirect(url_for(".module_page", module_id=module_id), 303)
+    return _module_render(d, module, form, conflict, status)
+
+
+def _module_render(d, module, form, conflict, status):
+    page = f"module:{module.id}"
+    page_units = d.texts_of_page(page)
+    lesson_states = {}
+    all_states = services.states(
+        [x for lesson in module.lessons for x in d.texts_of_page(f"lesson:{module.id}/{lesson}")]
+        + page_units
+    )
+    for lesson in module.lessons:
+        keys = [x.key for x in d.texts_of_page(f"lesson:{module.id}/{lesson}")]
+        lesson_states[lesson] = {
+            lang: sorted({all_states[(k, lang)] for k in keys}) for lang in LANGUAGES
+        }
+    return (
+        render_template(
+            "authoring/module.html",
+            draft=d,
+            module=module,
+            form=form,
+            units=page_units,
+            states=all_states,
+            lesson_states=lesson_states,
+            conflict=conflict,
+            neutral_base=services.current_fingerprint(d, f"{page}:status_as_of", NEUTRAL),
+            sent=request.form if conflict else None,
+        ),
+        status,
+    )
+
+
+# ---------------------------------------------------------------- lessons
+
+
+def _lesson_or_404(d: u.Draft, module_id: str, lesson_id: str) -> u.DraftModule:
+    module = _module_or_404(d, module_id)
+    if lesson_id not in module.lessons:
+        abort(404)
+    return module
+
+
+@bp.route("/edit/<module_id>/<lesson_id>", methods=["GET", "POST"])
+def lesson_page(module_id: str, lesson_id: str):
+    d = services.draft()
+    module = _lesson_or_404(d, module_id, lesson_id)
+    page = f"lesson:{module_id}/{lesson_id}"
+    meta = u.load_yaml(services.neutral_value(d, f"{page}:meta") or "") or {}
+    form = LessonMetaForm(data=meta if request.method == "GET" else None)
+    conflict, status, preview = None, 200, None
+    if request.method == "POST":
+        action = request.form.get("action")
+        if action not in ("preview", "save"):
+            abort(400, description=_("The form was not sent by one of its buttons."))
+        if not form.validate():
+            status = 400
+        elif action == "preview":
+            preview = {
+                lang: markdown.render(_text(f"{page}:body", lang) or "").html for lang in LANGUAGES
+            }
+        else:
+            bases = _bases()
+            value = u.dump_yaml(
+                {"minutes": form.minutes.data, "status_as_of": form.status_as_of.data}
+            )
+            neutral = services.NeutralEdit(
+                f"{page}:meta", value, bases.get((f"{page}:meta", NEUTRAL), "")
+            )
+            try:
+                services.save(d, _author(), _edits(d.texts_of_page(page), bases), [neutral])
+            except services.Conflict as e:
+                db.session.rollback()
+                conflict, status = e, 409
+            else:
+                db.session.commit()
+                flash(_("The draft is saved. Learners see it after the next edition."), "success")
+                return redirect(
+                    url_for(".lesson_page", module_id=module_id, lesson_id=lesson_id), 303
+                )
+    return _lesson_render(d, module, lesson_id, form, conflict, status, preview)
+
+
+def _lesson_render(d, module, lesson_id, form, conflict, status, preview=None, image_form=None):
+    page = f"lesson:{module.id}/{lesson_id}"
+    page_units = d.texts_of_page(page)
+    if preview is None:
+        preview = {
+            lang: markdown.render(d.units[f"{page}:body"].text[lang]).html for lang in LANGUAGES
+        }
+    return (
+        render_template(
+            "authoring/lesson.html",
+            module=module,
+            lesson_id=lesson_id,
+            page=page,
+            form=form,
+            image_form=image_form or ImageForm(),
+            units=page_units,
+            states=services.states(page_units),
+            preview=preview,
+            conflict=conflict,
+            sent=request.form if request.method == "POST" else None,
+            neutral_base=services.current_fingerprint(d, f"{page}:meta", NEUTRAL),
+            button=ButtonForm(),
+        ),
+        status,
+    )
+
+
+@bp.post("/edit/<module_id>/<lesson_id>/image")
+def lesson_image(module_id: str, lesson_id: str):
+    d = services.draft()
+    module = _lesson_or_404(d, module_id, lesson_id)
+    page = f"lesson:{module_id}/{lesson_id}"
+    form = ImageForm()
+    meta_form = LessonMetaForm(
+        data=u.load_yaml(services.neutral_value(d, f"{page}:meta") or "") or {}
+    )
+    if not form.validate():
+        return _lesson_render(d, module, lesson_id, meta_form, None, 400, image_form=form)
+    data = form.image.data.read(current_app.config["AUTHORING_MAX_IMAGE_BYTES"] + 1)
+    bases = _bases()
+    try:
+        services.add_image(
+            d,
+            _author(),
+            module_id,
+            lesson_id,
+            data,
+            {"kk": form.alt_kk.data, "ru": form.alt_ru.data},
+            {lang: bases.get((f"{page}:body", lang), "") for lang in LANGUAGES},
+            current_app.config["AUTHORING_MAX_IMAGE_BYTES"],
+        )
+    except services.ImageRefused as e:
+        db.session.rollback()
+        message = {
+            "size": _(
+                "The image is too large: the limit is %(kb)s KB.",
+                kb=current_app.config["AUTHORING_MAX_IMAGE_BYTES"] // 1024,
+            ),
+            "alt": _("Describe the image in both languages."),
+        }.get(e.reason, _("This file is not a PNG, JPEG, WebP or GIF image we can show."))
+        form.image.errors = [message]
+        return _lesson_render(d, module, lesson_id, meta_form, None, 400, image_form=form)
+    except services.Conflict as e:
+        db.session.rollback()
+        return _lesson_render(d, module, lesson_id, meta_form, e, 409, image_form=form)
+    db.session.commit()
+    flash(_("The image is added at the end of the lesson in both languages."), "success")
+    return redirect(url_for(".lesson_page", module_id=module_id, lesson_id=lesson_id), 303)
+
+
+@bp.get("/media/<path:name>")
+def draft_media(name: str):
+    # The draft's images, for the preview; send_from_directory refuses paths that leave it.
+    return send_from_directory(services.draft().root / "media", name, max_age=0)
+
+
+@bp.post("/confirm/<target_lang>")
+def confirm(target_lang: str):
+    """A trainer says a flagged text is still right (after a typo fix on the other side)."""
+    if target_lang not in LANGUAGES or not ButtonForm().validate():
+        abort(400)
+    d = services.draft()
+    page = request.form.get("page", "")
+    target = _page_url(d, page)
+    if target is None:
+        abort(404)
+    count = services.confirm(d, page, target_lang)
+    db.session.commit()
+    if count:
+        flash(_("Marked as up to date."), "success")
+    return redirect(target, 303)
+
+
+def _page_url(d: u.Draft, page: str) -> str | None:
+    """The editor of a unit page, if the page exists in the draft."""
+    kind, _, rest = page.partition(":")
+    if kind == "lesson" and "/" in rest:
+        module_id, lesson_id = rest.split("/", 1)
+        module = d.module(module_id)
+        if module and lesson_id in module.lessons:
+            return url_for(".lesson_page", module_id=module_id, lesson_id=lesson_id)
+    elif kind == "module" and d.module(rest):
+        return url_for(".module_page", module_id=rest)
+    elif kind == "question":
+        found = d.find_question(rest)
+        if found:
+            return url_for(".question_page", set_id=found[0].id, question_id=rest)
+    elif kind == "scenario":
+        set_id, _, scenario = rest.partition(":")
+        qset = d.question_set(set_id)
+        for q in d.questions(qset) if qset else []:
+            if q.get("scenario") == scenario:
+                return url_for(".question_page", set_id=set_id, question_id=q["id"])
+    return None
+
+
+# ---------------------------------------------------------------- quizzes
+
+
+def _set_or_404(d: u.Draft, set_id: str) -> u.QuestionSet:
+    qset = d.question_set(set_id)
+    if qset is None:
+        abort(404)
+    return qset
+
+
+@bp.get("/quizzes/<set_id>")
+def questions_page(set_id: str):
+    d = services.draft()
+    qset = _set_or_404(d, set_id)
+    questions = d.questions(qset)
+    page_units = [x for q in questions for x in d.texts_of_page(f"question:{q['id']}")]
+    stats = {s.question_id: s for s in quizzes.item_statistics()}
+    return render_template(
+        "authoring/questions.html",
+        draft=d,
+        qset=qset,
+        questions=questions,
+        states=services.states(page_units),
+        stats=stats,
+        button=ButtonForm(),
+    )
+
+
+@bp.post("/quizzes/<set_id>/<question_id>/move")
+def move_question(set_id: str, question_id: str):
+    d = services.draft()
+    qset = _set_or_404(d, set_id)
+    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
+    if step is None or not ButtonForm().validate() or d.question(qset, question_id) is None:
+        abort(400)
+    services.move_question(d, _author(), qset, question_id, step)
+    db.session.commit()
+    return redirect(url_for(".questions_page", set_id=set_id) + f"#q-{question_id}", 303)
+
+
+@bp.post("/quizzes/<set_id>/<question_id>/retire")
+def retire_question(set_id: str, question_id: str):
+    d = services.draft()
+    qset = _set_or_404(d, set_id)
+    retire = request.form.get("retire") == "1"
+    if not ButtonForm().validate() or d.question(qset, question_id) is None:
+        abort(400)
+    services.set_retired(d, _author(), qset, question_id, retire)
+    db.session.commit()
+    if retire:
+        flash(_("The question is retired: it leaves the quiz in the next edition."), "success")
+    else:
+        flash(_("The question is back in the quiz from the next edition."), "success")
+    return redirect(url_for(".questions_page", set_id=set_id) + f"#q-{question_id}", 303)
+
+
+@bp.route("/quizzes/<set_id>/new", methods=["GET", "POST"])
+def new_question(set_id: str):
+    d = services.draft()
+    qset = _set_or_404(d, set_id)
+    return _question_view(d, qset, None)
+
+
+@bp.route("/quizzes/<set_id>/<question_id>", methods=["GET", "POST"])
+def question_page(set_id: str, question_id: str):
+    d = services.draft()
+    qset = _set_or_404(d, set_id)
+    if d.question(qset, question_id) is None:
+        abort(404)
+    return _question_view(d, qset, question_id)
+
+
+def _question_input(
+    d: u.Draft, set_id: str, question_id: str, old: dict | None, form
+) -> services.QuestionInput:
+    """The question form as plain values. Its fields are named by role (`text:prompt:kk`),
+    not by unit key, so a new question's texts survive whichever id it gets."""
+    page = f"question:{question_id}"
+    sent_bases = _bases()
+    bases: dict[tuple[str, str], str] = {}
+    old_options = list(old.get("options") or []) if old else []
+    options = []
+    for n in range(min(int(request.form.get("option_rows", "0") or 0), 26)):
+        given_id = request.form.get(f"opt-{n}-id") or None
+        given_id = given_id if given_id in old_options else None  # never an id from the form
+        position = (request.form.get(f"opt-{n}-position") or "").strip()
+        options.append(
+            services.OptionInput(
+                id=given_id,
+                text={lang: _text(f"opt-{n}", lang) or "" for lang in LANGUAGES},
+                correct=request.form.get(f"opt-{n}-correct") == "1",
+                position=int(position) if position.isdigit() else None,
+                remove=request.form.get(f"opt-{n}-remove") == "1",
+            )
+        )
+        if given_id:
+            for lang in LANGUAGES:
+                bases[(f"{page}:option:{given_id}", lang)] = sent_bases.get((f"opt-{n}", lang), "")
+    # Options no longer in the form (removed) are checked against what the editor showed.
+    for option_id in old_options:
+        for lang in LANGUAGES:
+            bases.setdefault(
+                (f"{page}:option:{option_id}", lang),
+                sent_bases.get((f"option:{option_id}", lang), ""),
+            )
+    texts = {}
+    for kind in ("prompt", "explanation", "legal_basis"):
+        texts[kind] = {lang: _text(kind, lang) or "" for lang in LANGUAGES}
+        for lang in LANGUAGES:
+            bases[(f"{page}:{kind}", lang)] = sent_bases.get((kind, lang), "")
+    scenario_id = (form.scenario_id.data or "").strip() or None
+    scenario = {}
+    if scenario_id:
+        scenario = {lang: _text("scenario", lang) or "" for lang in LANGUAGES}
+        key = f"scenario:{set_id}:{scenario_id}"
+        for lang in LANGUAGES:
+            if old and old.get("scenario") == scenario_id:
+                bases[(key, lang)] = sent_bases.get(("scenario", lang), "")
+            else:  # another scenario than the editor showed: its text was not in the form
+                bases[(key, lang)] = services.current_fingerprint(d, key, lang)
+    return services.QuestionInput(
+        type=form.type.data,
+        prompt=texts["prompt"],
+        explanation=texts["explanation"],
+        legal_basis=texts["legal_basis"],
+        options=options,
+        true_false_answer=form.true_false_answer.data or None,
+        module_id=form.module.data or None,
+        scenario_id=scenario_id,
+        scenario=scenario,
+        bases=bases,
+    )
+
+
+QUESTION_REFUSALS = {
+    "options": lambda: _("A question needs at least two options."),
+    "correct": lambda: _(
+        "Mark the right answer: exactly one for this type, at least one for several."
+    ),
+    "ordering": lambda: _("Give each option its place in the right order: 1, 2, 3 …"),
+    "module": lambda: _("Choose the module this question belongs to."),
+    "scenario": lambda: _("Use lower-case Latin letters, digits, dashes."),
+}
+
+
+def _question_view(d: u.Draft, qset: u.QuestionSet, question_id: str | None):
+    old = d.question(qset, question_id) if question_id else None
+    form = QuestionMetaForm(
+        data={
+            "type": old.get("type"),
+            "module": old.get("module"),
+            "scenario_id": old.get("scenario"),
+            "true_false_answer": str((old.get("correct") or [""])[0]).lower()
+            if old.get("type") == "true_false"
+            else "",
+        }
+        if old and request.method == "GET"
+        else None
+    )
+    lang = current_language()
+    form.module.choices = [
+        SelectChoice(m.id, d.units[f"module:{m.id}:title"].text[lang] or m.id) for m in d.modules
+    ]
+    conflict, status, error = None, 200, None
+    if request.method == "POST":
+        if form.validate():
+            target_id = question_id or services.new_question_id(d, qset)
+            given = _question_input(d, qset.id, target_id, old, form)
+            base = request.form.get("base:structure", "")
+            try:
+                services.save_question(d, _author(), qset, target_id, given, base)
+            except services.QuestionInvalid as e:
+                db.session.rollback()
+                error, status = QUESTION_REFUSALS[e.reason](), 400
+            except services.Conflict as e:
+                db.session.rollback()
+                conflict, status = e, 409
+            else:
+                db.session.commit()
+                flash(_("The draft is saved. Learners see it after the next edition."), "success")
+                return redirect(
+                    url_for(".question_page", set_id=qset.id, question_id=target_id), 303
+                )
+        else:
+            status = 400
+    return _question_render(d, qset, question_id, old, form, conflict, status, error)
+
+
+def _question_render(d, qset, question_id, old, form, conflict, status, error):
+    page = f"question:{question_id}" if question_id else ""
+
+    def unit(key: str, kind: str) -> u.Unit:
+        empty = u.Unit(key, None, page, kind, "", (), dict.fromkeys(LANGUAGES, ""))
+        return d.units.get(key, empty)
+
+    texts = {
+        kind: unit(f"{page}:{kind}", kind) for kind in ("prompt", "explanation", "legal_basis")
+    }
+    scenario_id = old.get("scenario") if old else None
+    scenario = unit(f"scenario:{qset.id}:{scenario_id}" if scenario_id else "", "scenario")
+    correct = [str(c).lower() for c in (old.get("correct") or [])] if old else []
+    options = [
+        {
+            "id": option_id,
+            "unit": unit(f"{page}:option:{option_id}", "option"),
+            "correct": option_id in correct,
+            "position": correct.index(option_id) + 1 if option_id in correct else "",
+        }
+        for option_id in ((old.get("options") or []) if old else [])
+    ]
+    shown = [*texts.values(), *(x["unit"] for x in options), scenario]
+    stats = None
+    if question_id:
+        stats = next((s for s in quizzes.item_statistics() if s.question_id == question_id), None)
+    return (
+        render_template(
+            "authoring/question.html",
+            qset=qset,
+            question_id=question_id,
+            question=old,
+            form=form,
+            texts=texts,
+            scenario=scenario,
+            options=options,
+            blank_rows=2,
+            states=services.states([x for x in shown if x.key and x.file]),
+            structure_base=services.current_fingerprint(d, f"{page}:structure", NEUTRAL)
+            if question_id
+            else "",
+            stats=stats,
+            conflict=conflict,
+            error=error,
+            sent=request.form if request.method == "POST" else None,
+            button=ButtonForm(),
+        ),
+        status,
+    )
+
+
+# ---------------------------------------------------------------- history
+
+
+@bp.get("/history")
+def history():
+    d = services.draft()
+    page = request.args.get("page", "")
+    target = _page_url(d, page)
+    if target is None:
+        abort(404)
+    revisions = services.history(page)
+    current = {
+        (r.unit_key, r.lang): services.current_fingerprint(d, r.unit_key, r.lang)
+        for r in revisions
+        if r.lang != NEUTRAL or r.unit_key.endswith((":structure", ":meta", ":status_as_of"))
+    }
+    return render_template(
+        "authoring/history.html",
+        page=page,
+        target=target,
+        revisions=revisions,
+        current=current,
+        button=ButtonForm(),
+    )
+
+
+@bp.post("/revisions/<int:revision_id>/restore")
+def restore(revision_id: int):
+    rev = services.revision(revision_id)
+    if rev is None:
+        abort(404)
+    if not ButtonForm().validate():
+        abort(400)
+    d = services.draft()
+    target = _page_url(d, rev.page)
+    if target is None:
+        abort(404)
+    try:
+        services.restore(d, _author(), rev, request.form.get("base", ""))
+    except services.Conflict:
+        db.session.rollback()
+        flash(
+            _("This text has changed since you opened the history. Open it again and retry."),
+            "error",
+        )
+        return redirect(url_for(".history", page=rev.page), 303)
+    except (KeyError, ValueError):
+        db.session.rollback()
+        abort(400, description=_("This version can no longer be restored."))
+    db.session.commit()
+    flash(_("The earlier version is restored in the draft."), "success")
+    return redirect(target, 303)
+
+
+# ---------------------------------------------------------------- publishing
+
+
+@bp.route("/publish", methods=["GET", "POST"])
+def publish():
+    d = services.draft()
+    form = PublishForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                course = services.publish(
+                    d,
+                    _author(),
+                    form.law_in_force_on.data,
+                    form.review_note.data,
+                    form.supersedes.data,
+                    today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+                )
+            except services.PublishBlocked:
+                status = 400
+                flash(_("Not published: fix what is listed below first."), "error")
+            except EditionExists:
+                status = 409
+                flash(
+                    _("Someone else published an edition a moment ago. Check and retry."), "error"
+                )
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Edition %(number)s is published. Learners see it now.",
+                        number=course.edition,
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".publish"), 303)
+        else:
+            status = 400
+    problems, gaps = services.publish_checks(d)
+    return (
+        render_template(
+            "authoring/publish.html",
+            form=form,
+            problems=problems,
+            gaps=gaps,
+            changed=services.changed_modules(d),
+            records=editions().records(),
+            next_number=editions().next_number(),
+        ),
+        status,
+    )
