@@ -201,6 +201,8 @@ class Editions:
             problems = check_content(self.content_dir)
             if problems:
                 raise PublishRefused(problems)
+            # What learners saw until now stays readable for attempts started on it.
+            self.freeze_served_files()
             self._freeze(record, self.content_dir, rewrite_structure=True)
             # The working copy says which edition it became, for a reader of the files.
             structure = self.content_dir / "course.yaml"

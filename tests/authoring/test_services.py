@@ -394,3 +394,11 @@ def _date(*parts):
     from datetime import date
 
     return date(*parts) if parts else date(2026, 11, 27)
+
+
+def test_publishing_without_any_draft_save_keeps_the_previous_edition_readable(app):
+    with app.app_context():
+        services.publish(services.draft(), AUTHOR, _date(), "Проверено.", False, _date())
+        assert editions().numbers() == [3, 4]
+        assert editions().get(3).edition == 3
+        assert [r.number for r in editions().records()] == [4, 3]

@@ -15,6 +15,16 @@ from course.core.i18n import _l
 DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, e.g. 2027-03-31.")
 
 
+class IsoDateField(DateField):
+    """A YYYY-MM-DD date whose parse error is our own translated sentence."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError as e:
+            raise ValueError(DATE_MESSAGE) from e
+
+
 class ButtonForm(FlaskForm):
     """A button that changes something: only the CSRF token is needed."""
 
@@ -27,7 +37,7 @@ class LessonMetaForm(FlaskForm):
             NumberRange(1, 240, _l("The reading time is 1 to 240 minutes.")),
         ],
     )
-    status_as_of = DateField(
+    status_as_of = IsoDateField(
         _l("The law this page reflects, as of"),
         validators=[InputRequired(DATE_MESSAGE)],
         format="%Y-%m-%d",
@@ -35,7 +45,7 @@ class LessonMetaForm(FlaskForm):
 
 
 class ModuleMetaForm(FlaskForm):
-    status_as_of = DateField(
+    status_as_of = IsoDateField(
         _l("The law this module reflects, as of"),
         validators=[InputRequired(DATE_MESSAGE)],
         format="%Y-%m-%d",
@@ -72,7 +82,7 @@ class QuestionMetaForm(FlaskForm):
 
 
 class PublishForm(FlaskForm):
-    law_in_force_on = DateField(
+    law_in_force_on = IsoDateField(
         _l("Checked against the law in force on"),
         validators=[InputRequired(DATE_MESSAGE)],
         format="%Y-%m-%d",

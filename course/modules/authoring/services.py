@@ -33,7 +33,7 @@ from sqlalchemy import delete, select
 
 from course.core.content import ID_PATTERN, LANGUAGES, Problem, check_content
 from course.core.db import db, utcnow
-from course.core.editions import EditionRecord, module_files
+from course.core.editions import EditionRecord, PublishRefused, module_files
 from course.core.files import atomic_write
 from course.core.published import editions
 from course.modules.authoring import units as u
@@ -538,7 +538,10 @@ def publish(
         supersedes_earlier=supersedes_earlier,
         changed_modules=tuple(changed_modules(d)),
     )
-    return editions().publish(record)
+    try:
+        return editions().publish(record)
+    except PublishRefused as e:  # the files changed between the checks and the freeze
+        raise PublishBlocked(e.problems, []) from e
 
 
 # ---------------------------------------------------------------- images

@@ -59,7 +59,7 @@ def _trainers_only():
 
 
 def _author() -> services.Author:
-    return services.Author(current_user.id, current_user.name)
+    return services.Author(current_user.id, current_user.full_name)
 
 
 def _bases() -> dict[tuple[str, str], str]:
