@@ -37,6 +37,8 @@ PAGES = [
     "/{lang}/trainer/quizzes/alpha/new",
     "/{lang}/trainer/publish",
     "/{lang}/trainer/history?page=lesson:alpha/first",
+    "/{lang}/trainer/texts/course",
+    "/{lang}/trainer/texts/glossary",
 ]
 
 
@@ -539,3 +541,24 @@ def test_a_learner_mid_quiz_finishes_on_the_edition_it_started_on(app, trainer_c
         attempt = db.session.scalar(select(Attempt).where(Attempt.public_id == public_id))
         assert (attempt.edition, attempt.correct_count, attempt.passed) == (3, 4, True)
         assert quizzes.passed_quiz_ids(attempt.user_id) == {"alpha-quiz"}
+
+
+def test_course_wide_texts_and_the_glossary_are_edited_side_by_side(
+    app, trainer_client, content, lang
+):
+    page = trainer_client.get(f"/{lang}/trainer/texts/glossary").get_data(as_text=True)
+    fields = form_fields(page)
+    key = next(k for k in fields if k.startswith("text:glossary:") and k.endswith(":definition:ru"))
+    fields[key] = "Новое определение термина."
+    assert trainer_client.post(f"/{lang}/trainer/texts/glossary", data=fields).status_code == 303
+    term = key.split(":")[2]
+    assert (
+        load_course(content)
+        .glossary[[g.id for g in load_course(content).glossary].index(term)]
+        .definition["ru"]
+        == "Новое определение термина."
+    )
+    status = trainer_client.get(f"/{lang}/trainer/translation").get_data(as_text=True)
+    assert f"glossary:{term}:definition" in status
+    assert f"/{lang}/trainer/texts/glossary" in status
+    assert trainer_client.get(f"/{lang}/trainer/texts/nothing").status_code == 404

@@ -118,6 +118,17 @@ def fingerprint(text) -> str:
     return u.fingerprint(text)
 
 
+@bp.app_template_global()
+def module_title(module_id: str) -> str:
+    """A module's draft title in the page's language (its id while it has none)."""
+    d = services.draft()
+    if d.module(module_id) is None:
+        return module_id
+    data = u.load_yaml(d.read(f"{current_language()}/{module_id}/module.yaml"))
+    title = data.get("title") if isinstance(data, dict) else None
+    return title if isinstance(title, str) and title.strip() else module_id
+
+
 # ---------------------------------------------------------------- overview
 
 
@@ -211,6 +222,38 @@ def _module_render(d, module, form, conflict, status):
             conflict=conflict,
             neutral_base=services.current_fingerprint(d, f"{page}:status_as_of", NEUTRAL),
             sent=request.form if conflict else None,
+        ),
+        status,
+    )
+
+
+@bp.route("/texts/<any(course, glossary):page>", methods=["GET", "POST"])
+def texts_page(page: str):
+    """Course-wide texts: the course title, tagline and description, or the glossary."""
+    d = services.draft()
+    conflict, status = None, 200
+    if request.method == "POST":
+        if not ButtonForm().validate():
+            abort(400)
+        try:
+            services.save(d, _author(), _edits(d.texts_of_page(page), _bases()), page=page)
+        except services.Conflict as e:
+            db.session.rollback()
+            conflict, status = e, 409
+        else:
+            db.session.commit()
+            flash(_("The draft is saved. Learners see it after the next edition."), "success")
+            return redirect(url_for(".texts_page", page=page), 303)
+    page_units = d.texts_of_page(page)
+    return (
+        render_template(
+            "authoring/texts.html",
+            page=page,
+            units=page_units,
+            states=services.states(page_units),
+            conflict=conflict,
+            sent=request.form if conflict else None,
+            button=ButtonForm(),
         ),
         status,
     )
@@ -369,6 +412,8 @@ def _page_url(d: u.Draft, page: str) -> str | None:
             return url_for(".lesson_page", module_id=module_id, lesson_id=lesson_id)
     elif kind == "module" and d.module(rest):
         return url_for(".module_page", module_id=rest)
+    elif page in ("course", "glossary"):
+        return url_for(".texts_page", page=page)
     elif kind == "question":
         found = d.find_question(rest)
         if found:
