@@ -40,3 +40,11 @@ def trainer_client(app, trainer):
     client = app.test_client()
     sign_in(client, trainer["email"], trainer["password"])
     return client
+
+
+def client_as(app, role: str):
+    """A test client signed in as a new person with this role."""
+    person = make_person(app, role)
+    client = app.test_client()
+    sign_in(client, person["email"], person["password"])
+    return client

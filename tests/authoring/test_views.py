@@ -18,8 +18,7 @@ from course.modules.authoring import services
 from course.modules.authoring.models import Revision
 from course.modules.quizzes import services as quizzes
 from course.modules.quizzes.models import Attempt
-from tests import factories
-from tests.authoring.conftest import make_person
+from tests.authoring.conftest import client_as
 from tests.authoring.helpers import form_fields, lesson_form
 from tests.conftest import html_lang, sign_in
 from tests.helpers import t
@@ -59,27 +58,19 @@ def test_anonymous_visitors_are_sent_to_sign_in(app, url):
 @pytest.mark.parametrize("role", ["learner", "verifier"])
 @pytest.mark.parametrize("url", PAGES)
 def test_learners_and_verifiers_are_refused(app, role, url):
-    person = make_person(app, role)
-    client = app.test_client()
-    sign_in(client, person["email"], person["password"])
-    assert client.get(url.format(lang="ru")).status_code == 403
+    assert client_as(app, role).get(url.format(lang="ru")).status_code == 403
 
 
 @pytest.mark.parametrize("role", ["trainer", "admin"])
 @pytest.mark.parametrize("url", PAGES)
 def test_trainers_and_admins_see_every_page_in_the_page_language(app, role, url, lang):
-    person = make_person(app, role)
-    client = app.test_client()
-    sign_in(client, person["email"], person["password"])
-    response = client.get(url.format(lang=lang))
+    response = client_as(app, role).get(url.format(lang=lang))
     assert response.status_code == 200
     assert html_lang(response.get_data(as_text=True)) == lang
 
 
 def test_learners_cannot_post_to_the_editor(app, content):
-    person = make_person(app, "learner")
-    client = app.test_client()
-    sign_in(client, person["email"], person["password"])
+    client = client_as(app, "learner")
     before = (content / "ru/alpha/first.md").read_bytes()
     response = client.post("/ru/trainer/edit/alpha/first", data={body_field("ru"): "x"})
     assert response.status_code == 403
@@ -191,12 +182,7 @@ def test_done_when_a_rule_is_fixed_flagged_translated_previewed_and_published(
         [record] = [r for r in editions().records() if r.number == 4]
         assert record.published_by == "Гүлнар Серікқызы Әлиева"
     # A learner reads the new text.
-    learner = app.test_client()
-    with app.app_context():
-        made = factories.make_user()
-        db.session.commit()
-        email = made.email
-    sign_in(learner, email, factories.PASSWORD)
+    learner = client_as(app, "learner")
     lesson = learner.get("/ru/learn/alpha/first").get_data(as_text=True)
     assert "Новое правило: снимать можно только из зоны." in lesson
 
@@ -364,9 +350,7 @@ def test_an_uploaded_image_needs_both_descriptions_and_real_image_content(
 
 def test_an_image_larger_than_the_limit_is_refused(make_app, content, lang):
     app = make_app(CONTENT_DIR=str(content), AUTHORING_MAX_IMAGE_BYTES=1000)
-    trainer = make_person(app, "trainer")
-    client = app.test_client()
-    sign_in(client, trainer["email"], trainer["password"])
+    client = client_as(app, "trainer")
     data = {
         "image": (io.BytesIO(_png() + b"\0" * 2000), "a.png"),
         "alt_kk": "Сурет",
@@ -499,12 +483,7 @@ def test_item_statistics_are_shown_next_to_each_question(app, trainer_client, la
 
 
 def test_a_learner_mid_quiz_finishes_on_the_edition_it_started_on(app, trainer_client, lang):
-    learner = app.test_client()
-    with app.app_context():
-        user = factories.make_user()
-        db.session.commit()
-        email = user.email
-    sign_in(learner, email, factories.PASSWORD)
+    learner = client_as(app, "learner")
     for path in ("alpha/first", "alpha/second", "beta/only"):
         learner.post(f"/{lang}/learn/{path}/read")
     started = learner.post(f"/{lang}/quiz/alpha/start")

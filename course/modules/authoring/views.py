@@ -129,6 +129,20 @@ def module_title(module_id: str) -> str:
     return title if isinstance(title, str) and title.strip() else module_id
 
 
+def _save_page(d: u.Draft, page: str, neutral=(), bases=None) -> services.Conflict | None:
+    """Save the texts (and language-neutral values) of an editor page and commit; on a
+    conflict, change nothing and return it for the page to show."""
+    bases = _bases() if bases is None else bases
+    try:
+        services.save(d, _author(), _edits(d.texts_of_page(page), bases), list(neutral), page=page)
+    except services.Conflict as e:
+        db.session.rollback()
+        return e
+    db.session.commit()
+    flash(_("The draft is saved. Learners see it after the next edition."), "success")
+    return None
+
+
 # ---------------------------------------------------------------- overview
 
 
@@ -185,15 +199,10 @@ def module_page(module_id: str):
                 form.status_as_of.data.isoformat(),
                 bases.get((f"{page}:status_as_of", NEUTRAL), ""),
             )
-            try:
-                services.save(d, _author(), _edits(d.texts_of_page(page), bases), [neutral])
-            except services.Conflict as e:
-                db.session.rollback()
-                conflict, status = e, 409
-            else:
-                db.session.commit()
-                flash(_("The draft is saved. Learners see it after the next edition."), "success")
+            conflict = _save_page(d, page, [neutral], bases)
+            if conflict is None:
                 return redirect(url_for(".module_page", module_id=module_id), 303)
+            status = 409
     return _module_render(d, module, form, conflict, status)
 
 
@@ -235,15 +244,10 @@ def texts_page(page: str):
     if request.method == "POST":
         if not ButtonForm().validate():
             abort(400)
-        try:
-            services.save(d, _author(), _edits(d.texts_of_page(page), _bases()), page=page)
-        except services.Conflict as e:
-            db.session.rollback()
-            conflict, status = e, 409
-        else:
-            db.session.commit()
-            flash(_("The draft is saved. Learners see it after the next edition."), "success")
+        conflict = _save_page(d, page)
+        if conflict is None:
             return redirect(url_for(".texts_page", page=page), 303)
+        status = 409
     page_units = d.texts_of_page(page)
     return (
         render_template(
@@ -295,17 +299,12 @@ def lesson_page(module_id: str, lesson_id: str):
             neutral = services.NeutralEdit(
                 f"{page}:meta", value, bases.get((f"{page}:meta", NEUTRAL), "")
             )
-            try:
-                services.save(d, _author(), _edits(d.texts_of_page(page), bases), [neutral])
-            except services.Conflict as e:
-                db.session.rollback()
-                conflict, status = e, 409
-            else:
-                db.session.commit()
-                flash(_("The draft is saved. Learners see it after the next edition."), "success")
+            conflict = _save_page(d, page, [neutral], bases)
+            if conflict is None:
                 return redirect(
                     url_for(".lesson_page", module_id=module_id, lesson_id=lesson_id), 303
                 )
+            status = 409
     return _lesson_render(d, module, lesson_id, form, conflict, status, preview)
 
 
