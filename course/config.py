@@ -87,6 +87,9 @@ def build_config(test_config: dict | None = None) -> dict:
         "QUIZ_MAX_FORM_BYTES": 32 * 1024,
         # The issuer's name printed on certificates (the operating organisation).
         "COURSE_ISSUER": os.environ.get("COURSE_ISSUER", ""),
+        # Election days (YYYY-MM-DD, comma-separated): the offline verifier then wants
+        # revocation data fresher than 24 hours instead of 7 days.
+        "COURSE_ELECTION_DAYS": os.environ.get("COURSE_ELECTION_DAYS", ""),
         # The key for IIN hashes; when unset it is generated into the instance folder.
         "IIN_HMAC_KEY": os.environ.get("IIN_HMAC_KEY", ""),
         # Rate limits on public lookups, per address; shared across processes when a

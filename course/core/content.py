@@ -123,6 +123,32 @@ class FinalExam:
 
 
 @dataclass(frozen=True)
+class Pocket:
+    """The observer's pocket reference: a short printable summary, one page per language."""
+
+    title: Localized
+    body: Localized  # Markdown: `##` sections, paragraphs, `-` bullets, **bold**
+    html: Localized
+
+    def sections(self, lang: str) -> list[tuple[str, list[str]]]:
+        """(heading, blocks) per `##` section; a block is a paragraph or a "- " bullet."""
+        found: list[tuple[str, list[str]]] = []
+        for raw in self.body[lang].split("\n"):
+            line = raw.strip()
+            if line.startswith("## "):
+                found.append((line[3:].strip(), []))
+            elif line and found:
+                blocks = found[-1][1]
+                if line.startswith("- ") or not blocks or blocks[-1].startswith("- "):
+                    blocks.append(line)
+                else:
+                    blocks[-1] += " " + line
+            elif not line and found and found[-1][1] and not found[-1][1][-1].startswith("- "):
+                found[-1][1].append("")  # a paragraph ends
+        return [(h, [b for b in blocks if b]) for h, blocks in found]
+
+
+@dataclass(frozen=True)
 class GlossaryTerm:
     id: str
     term: Localized
@@ -142,6 +168,7 @@ class Course:
     final_exam: FinalExam | None
     glossary: tuple[GlossaryTerm, ...] = ()
     root: Path | None = field(default=None, compare=False)  # the folder it was loaded from
+    pocket: Pocket | None = None
     _lesson_order: tuple[Lesson, ...] = field(default=(), repr=False, compare=False)
 
     def module(self, module_id: str) -> Module | None:
@@ -473,6 +500,7 @@ class _Loader:
             for lesson in m.lessons:
                 self.check_references(m.id, lesson)
         final_exam = self.final_exam({m.id for m in modules})
+        pocket = self.pocket()
         if self.problems:
             return None
         return Course(
@@ -487,6 +515,7 @@ class _Loader:
             final_exam=final_exam,
             glossary=glossary,
             root=self.root,
+            pocket=pocket,
             _lesson_order=lesson_order,
         )
 
@@ -533,6 +562,39 @@ class _Loader:
                 {lang: texts[lang].get(term_id, ("", ""))[1] for lang in LANGUAGES},
             )
             for term_id in ids
+        )
+
+    def pocket(self) -> Pocket | None:
+        """<lang>/pocket.md: optional, but then in both languages with the same sections."""
+        paths = {lang: self.root / lang / "pocket.md" for lang in LANGUAGES}
+        present = [lang for lang in LANGUAGES if paths[lang].is_file()]
+        if not present:
+            return None
+        titles, bodies = {}, {}
+        for lang in LANGUAGES:
+            if lang not in present:
+                self.problem(paths[lang], 0, f"the pocket reference is missing in '{lang}'")
+                continue
+            text = paths[lang].read_text(encoding="utf-8")
+            match = re.match(r"---\n(.*?\n)---\n", text, re.S)
+            data = self.read_yaml(paths[lang], match.group(1), 1) if match else None
+            if not isinstance(data, _Map):
+                self.problem(paths[lang], 1, "front matter with a title is missing")
+                continue
+            titles[lang] = self.text(data, "title", paths[lang])
+            bodies[lang] = text[match.end() :].strip()
+        if len(bodies) != len(LANGUAGES):
+            return None
+        counts = {lang: len(re.findall(r"^## ", bodies[lang], re.M)) for lang in LANGUAGES}
+        if counts["kk"] != counts["ru"] or not counts["kk"]:
+            self.problem(
+                paths["ru"],
+                1,
+                f"the pocket reference has {counts['kk']} sections in kk and "
+                f"{counts['ru']} in ru; it needs the same sections in both",
+            )
+        return Pocket(
+            titles, bodies, {lang: markdown.render(bodies[lang]).html for lang in LANGUAGES}
         )
 
     def course_text(self, lang: str) -> tuple[str, str, str]:
@@ -678,7 +740,7 @@ class _Loader:
             for entry in sorted(folder.iterdir()):
                 if files.is_hidden(entry):  # a temporary file of an interrupted save
                     continue
-                if entry.name in ("course.yaml", "final-exam.yaml", "glossary.yaml"):
+                if entry.name in ("course.yaml", "final-exam.yaml", "glossary.yaml", "pocket.md"):
                     continue
                 if not entry.is_dir() or entry.name not in modules:
                     self.problem(entry, 0, "not listed in course.yaml")

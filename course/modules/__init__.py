@@ -14,6 +14,7 @@ MODULES = (
     "certificates",
     "organisations",
     "authoring",
+    "offline",
 )
 
 

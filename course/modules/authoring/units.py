@@ -291,6 +291,13 @@ class Draft:
                         ("scenarios", scenario),
                     )
                 )
+        if any(self.read(f"{lang}/pocket.md") is not None for lang in LANGUAGES):
+            found.append(
+                Unit(
+                    "pocket:title", None, "pocket", "title", "{lang}/pocket.md", ("front", "title")
+                )
+            )
+            found.append(Unit("pocket:body", None, "pocket", "body", "{lang}/pocket.md", ("body",)))
         terms = load_yaml(self.read("glossary.yaml"))
         for term in (terms.get("terms") if isinstance(terms, dict) else None) or []:
             if is_id(term):

@@ -236,9 +236,9 @@ def _module_render(d, module, form, conflict, status):
     )
 
 
-@bp.route("/texts/<any(course, glossary):page>", methods=["GET", "POST"])
+@bp.route("/texts/<any(course, glossary, pocket):page>", methods=["GET", "POST"])
 def texts_page(page: str):
-    """Course-wide texts: the course title, tagline and description, or the glossary."""
+    """Course-wide texts: the course title and description, the glossary, the pocket reference."""
     d = services.draft()
     conflict, status = None, 200
     if request.method == "POST":
@@ -411,7 +411,7 @@ def _page_url(d: u.Draft, page: str) -> str | None:
             return url_for(".lesson_page", module_id=module_id, lesson_id=lesson_id)
     elif kind == "module" and d.module(rest):
         return url_for(".module_page", module_id=rest)
-    elif page in ("course", "glossary"):
+    elif page in ("course", "glossary", "pocket"):
         return url_for(".texts_page", page=page)
     elif kind == "question":
         found = d.find_question(rest)

@@ -69,6 +69,20 @@ def issuer() -> str:
     return current_app.config["COURSE_BASE_URL"]
 
 
+def root_fingerprint() -> str:
+    """The root key's fingerprint, to read aloud and compare with the published one."""
+    from course.modules.certificates.keys import fingerprint
+
+    return fingerprint(keyring().root_public())
+
+
+def root_key() -> str:
+    """The root public key (raw, base64url): the trust anchor an offline verifier pins."""
+    from course.modules.certificates.keys import b64
+
+    return b64(cose.raw_public_key(keyring().root_public()))
+
+
 def _iin_secret() -> bytes:
     """The HMAC key for IINs: outside the database, in the instance folder (or the env)."""
     given = current_app.config.get("IIN_HMAC_KEY")

@@ -193,17 +193,11 @@ def _verify_response(
         course=course,
         identity=identity,
         signature=signature,
-        root_fingerprint=_root_fingerprint(),
+        root_fingerprint=services.root_fingerprint(),
     )
     if status.status == services.UNKNOWN and status_code == 200:
         status_code = 404
     return _noindex((page, status_code))
-
-
-def _root_fingerprint() -> str:
-    from course.modules.certificates.keys import fingerprint
-
-    return fingerprint(services.keyring().root_public())
 
 
 @bp.get("/verify/<typed>")

@@ -1,0 +1,94 @@
+"""A live server on 127.0.0.1 and Debian's Chromium driven by Playwright.
+
+"Going offline" in these tests means both: the browser context is set offline *and* the
+server is shut down, so nothing a service worker or a page asks for can reach it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", app.config["LIVE_PORT"], app, threaded=True)
+        self.url = f"http://127.0.0.1:{app.config['LIVE_PORT']}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+        self.running = True
+
+    def stop(self) -> None:
+        if self.running:
+            self.server.shutdown()
+            self.server.server_close()
+            self.thread.join(5)
+            self.running = False
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def live(make_app):
+    port = _free_port()
+    app = make_app(LIVE_PORT=port, COURSE_BASE_URL=f"http://127.0.0.1:{port}")
+    server = LiveServer(app)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail(f"Chromium not found at {CHROMIUM}: .ci/run installs Debian's package")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone(browser):
+    """A phone-sized browser context that accepts downloads."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, accept_downloads=True, service_workers="allow"
+    )
+    yield context
+    context.close()
+
+
+def go_offline(live: LiveServer, context) -> None:
+    context.set_offline(True)
+    live.stop()
+
+
+def wait_until_installed(page, path: str) -> None:
+    """The service worker controls the page and has `path` in its cache."""
+    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function(
+        """async (path) => {
+            for (const name of await caches.keys()) {
+                if (await (await caches.open(name)).match(path)) return true;
+            }
+            return false;
+        }""",
+        arg=path,
+    )

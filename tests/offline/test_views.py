@@ -1,0 +1,180 @@
+"""Offline pages without a browser: the verifier's page and settings, the manifest, the
+pocket reference and its A6 PDF, the service worker per edition, and the install size."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import shutil
+
+import pytest
+from fontTools.ttLib import TTFont
+from pypdf import PdfReader
+
+from course.config import PROJECT_ROOT
+from course.core.content import load_course
+from course.core.editions import EditionRecord
+from course.modules.certificates import services as certificates
+from course.modules.offline import pdf, services
+from tests.conftest import FIXTURE_CONTENT, html_lang
+from tests.helpers import t
+
+A6 = (round(105 / 25.4 * 72, 1), round(148 / 25.4 * 72, 1))
+
+
+def config_of(page: str) -> dict:
+    match = re.search(
+        r'<script type="application/json" id="verifier-config">(.*?)</script>', page, re.S
+    )
+    return json.loads(match.group(1))
+
+
+def test_the_verifier_page_pins_the_root_key_and_speaks_the_page_language(app, client, lang):
+    page = client.get(f"/{lang}/check").get_data(as_text=True)
+    assert html_lang(page) == lang
+    config = config_of(page)
+    with app.app_context():
+        assert config["rootKey"] == certificates.root_key()
+        assert certificates.root_fingerprint() in page
+    assert config["keysUrl"] == "/.well-known/course-keys.json"
+    assert config["statusUrl"] == "/status/1"
+    assert config["freshDays"] == 7
+    assert config["electionDayHours"] == 24
+    assert config["texts"]["compareName"] == t(
+        app, lang, "Compare the name with the identity document."
+    )
+    assert config["texts"]["headlines"]["stale"] == t(
+        app, lang, "Signature valid, but the data is out of date"
+    )
+    assert 'rel="manifest"' in page
+
+
+def test_election_days_reach_the_verifier_and_a_bad_one_stops_the_app(make_app):
+    app = make_app(COURSE_ELECTION_DAYS="2027-03-19, 2027-03-20")
+    page = app.test_client().get("/kk/check").get_data(as_text=True)
+    assert config_of(page)["electionDays"] == ["2027-03-19", "2027-03-20"]
+    with pytest.raises(RuntimeError, match="COURSE_ELECTION_DAYS"):
+        make_app(COURSE_ELECTION_DAYS="19.03.2027")
+
+
+def test_the_manifest_makes_it_installable(app, client, lang):
+    response = client.get(f"/{lang}/check/manifest.webmanifest")
+    assert response.mimetype == "application/manifest+json"
+    manifest = response.get_json(force=True)
+    assert manifest["name"] == t(app, lang, "Certificate check")
+    assert manifest["start_url"] == f"/{lang}/check"
+    for icon in manifest["icons"]:
+        with client.get(icon["src"]) as image:
+            assert image.status_code == 200
+            assert image.mimetype == "image/png"
+
+
+def test_the_pocket_reference_page_shows_the_edition_and_its_law_date(app, client, lang):
+    page = client.get(f"/{lang}/pocket").get_data(as_text=True)
+    assert html_lang(page) == lang
+    heading = {"kk": "Құқықтар", "ru": "Права"}[lang]
+    assert f"<h2>{heading}</h2>" in page
+    with app.test_request_context(f"/{lang}/"):
+        from course.core.published import current_course
+
+        line = services.edition_line(current_course(), lang)
+    assert line in page
+    assert "3" in line
+    assert t(app, lang, "Printable booklet (A6, PDF)") in page
+
+
+def test_the_pocket_booklet_is_an_a6_pdf_with_searchable_text(client, lang):
+    response = client.get(f"/{lang}/pocket.pdf")
+    assert response.mimetype == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.data))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width), 1), round(float(box.height), 1)) == A6
+    text = "".join(p.extract_text() for p in reader.pages)
+    if lang == "kk":
+        assert "Дауыс беруді және санауды" in text
+        assert all(letter in text for letter in "ӘҒҚҢӨҰҮҺІ")
+    else:
+        assert "Наблюдать за голосованием" in text.replace("\n", " ")
+
+
+def test_the_service_worker_belongs_to_the_published_edition(make_app, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    app = make_app(CONTENT_DIR=str(content))
+    client = app.test_client()
+    response = client.get("/sw.js")
+    script = response.get_data(as_text=True)
+    assert response.mimetype == "text/javascript"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert "const EDITION = 3;" in script
+    for url in (
+        "/kk/check",
+        "/ru/check",
+        "/kk/pocket",
+        "/ru/pocket",
+        "/kk/offline",
+        "/static/check.js",
+    ):
+        assert f'"{url}"' in script
+    with app.app_context():
+        from course.core.published import editions
+
+        editions().publish(EditionRecord(4, editions().current().published))
+    script = client.get("/sw.js").get_data(as_text=True)
+    # A new edition is a new worker, whose lesson cache replaces the old one.
+    assert "const EDITION = 4;" in script
+
+
+def test_the_installed_verifier_with_its_data_is_under_300_kb(app, client):
+    """What the service worker keeps for one language, plus the two signed lists."""
+    with app.test_request_context("/kk/"):
+        urls = services.precache_urls(("kk",))
+    urls += ["/.well-known/course-keys.json", "/status/1"]
+    total = 0
+    for url in urls:
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            total += len(response.data)
+    assert total < 300 * 1024, total
+
+
+def test_every_character_of_the_pocket_reference_is_in_the_pdf_font():
+    course = load_course(PROJECT_ROOT / "content")
+    font = TTFont(PROJECT_ROOT / "course/static/fonts/DejaVuSans-subset.ttf")
+    covered = set(font.getBestCmap())
+    for lang in ("kk", "ru"):
+        text = course.pocket.title[lang] + course.pocket.body[lang]
+        missing = {ch for ch in text if ch not in "\n" and ord(ch) not in covered}
+        assert not missing, (lang, missing)
+        sections = course.pocket.sections(lang)
+        assert len(sections) == 6
+        booklet = pdf.Booklet(
+            lang, course.title[lang], course.pocket.title[lang], "—", sections, "—"
+        )
+        reader = PdfReader(io.BytesIO(pdf.render(booklet)))
+        assert 2 <= len(reader.pages) <= 16
+        assert sections[-1][0] in "".join(p.extract_text() for p in reader.pages).replace("\n", " ")
+
+
+def test_the_status_list_stays_small_for_a_million_certificates():
+    from course.modules.certificates import statuslist
+
+    encoded = statuslist.encode(set(range(0, 1_000_000, 1000)), size=1_000_000)
+    assert len(gzip.compress(encoded.encode())) < 4 * 1024
+
+
+def test_quiz_pages_say_they_need_a_connection(app, signed_in, lang):
+    for path in ("alpha/first", "alpha/second", "beta/only"):
+        signed_in.post(f"/{lang}/learn/{path}/read")
+    page = signed_in.get(f"/{lang}/quiz/alpha/").get_data(as_text=True)
+    assert (
+        t(
+            app,
+            lang,
+            "Quizzes need a connection: answers are checked on the server, "
+            "and the answer key never leaves it.",
+        )
+        in page
+    )
