@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import click
-from flask import Flask
 from flask.cli import with_appcontext
 
 from course.core.db import db
@@ -45,7 +44,3 @@ def import_command(po_file: Path, lang: str | None) -> None:
         f"Imported into '{report.lang}': {report.changed} text(s) changed, "
         f"{report.confirmed} confirmed up to date, {report.still_flagged} still need an update."
     )
-
-
-def init_app(app: Flask) -> None:
-    """Nothing to register on the app: the commands hang on `course content` (course/cli.py)."""
