@@ -11,7 +11,7 @@ from PIL import Image
 from course.core.content import load_course
 from course.core.db import db
 from course.core.published import current_course, editions
-from course.modules.authoring import services
+from course.modules.authoring import questions, services
 from course.modules.authoring import units as u
 from course.modules.authoring.models import Revision
 
@@ -209,40 +209,40 @@ def test_publishing_makes_the_next_edition_with_its_review_record(app, content):
 
 def test_a_retired_question_leaves_the_quiz_but_is_still_found_by_id(app):
     with app.app_context():
-        services.set_retired(
+        questions.set_retired(
             services.draft(), AUTHOR, services.draft().question_set("alpha"), "a-tf", True
         )
         course = services.publish(services.draft(), AUTHOR, _date(), "Проверено.", False, _date())
         assert "a-tf" not in [q.id for q in course.module("alpha").quiz.questions]
         assert course.question("a-tf").retired
-        services.set_retired(
+        questions.set_retired(
             services.draft(), AUTHOR, services.draft().question_set("alpha"), "a-tf", False
         )
         course = services.publish(services.draft(), AUTHOR, _date(), "Проверено.", False, _date())
         assert "a-tf" in [q.id for q in course.module("alpha").quiz.questions]
 
 
-def _question_input(**overrides) -> services.QuestionInput:
+def _question_input(**overrides) -> questions.QuestionInput:
     values = {
         "type": "single",
         "prompt": {"kk": "Байқаушы не істей алады?", "ru": "Что может наблюдатель?"},
         "explanation": {"kk": "Түсіндірме.", "ru": "Объяснение."},
         "legal_basis": {"kk": "Заң, 20-1-бап.", "ru": "Закон, ст. 20-1."},
         "options": [
-            services.OptionInput(None, {"kk": "Қарау", "ru": "Смотреть"}, correct=True),
-            services.OptionInput(None, {"kk": "Санау", "ru": "Считать"}),
+            questions.OptionInput(None, {"kk": "Қарау", "ru": "Смотреть"}, correct=True),
+            questions.OptionInput(None, {"kk": "Санау", "ru": "Считать"}),
         ],
     }
     values.update(overrides)
-    return services.QuestionInput(**values)
+    return questions.QuestionInput(**values)
 
 
 def test_a_new_question_is_added_in_both_languages_and_published(app):
     with app.app_context():
         d = services.draft()
         qset = d.question_set("alpha")
-        new_id = services.new_question_id(d, qset)
-        services.save_question(d, AUTHOR, qset, new_id, _question_input(), "")
+        new_id = questions.new_question_id(d, qset)
+        questions.save_question(d, AUTHOR, qset, new_id, _question_input(), "")
         course = services.publish(services.draft(), AUTHOR, _date(), "Проверено.", False, _date())
         question = course.question(new_id)
         assert question.module_id == "alpha"
@@ -254,14 +254,14 @@ def test_a_new_question_is_added_in_both_languages_and_published(app):
     ("change", "reason"),
     [
         (
-            {"options": [services.OptionInput(None, {"kk": "Бір", "ru": "Один"}, correct=True)]},
+            {"options": [questions.OptionInput(None, {"kk": "Бір", "ru": "Один"}, correct=True)]},
             "options",
         ),
         (
             {
                 "options": [
-                    services.OptionInput(None, {"kk": "А", "ru": "А"}),
-                    services.OptionInput(None, {"kk": "Б", "ru": "Б"}),
+                    questions.OptionInput(None, {"kk": "А", "ru": "А"}),
+                    questions.OptionInput(None, {"kk": "Б", "ru": "Б"}),
                 ]
             },
             "correct",
@@ -275,8 +275,8 @@ def test_an_invalid_answer_key_is_refused_and_nothing_is_written(app, content, c
     with app.app_context():
         before = (content / "quizzes/alpha.yaml").read_text("utf-8")
         d = services.draft()
-        with pytest.raises(services.QuestionInvalid) as refused:
-            services.save_question(
+        with pytest.raises(questions.QuestionInvalid) as refused:
+            questions.save_question(
                 d, AUTHOR, d.question_set("alpha"), "alpha-9", _question_input(**change), ""
             )
         assert refused.value.reason == reason
@@ -290,7 +290,7 @@ def test_removing_an_option_removes_its_texts(app, content):
         page = "question:a-single"
         old = d.question(qset, "a-single")
         options = [
-            services.OptionInput(
+            questions.OptionInput(
                 o,
                 {lang: d.units[f"{page}:option:{o}"].text[lang] for lang in ("kk", "ru")},
                 correct=o == "b",
@@ -311,7 +311,7 @@ def test_removing_an_option_removes_its_texts(app, content):
             bases=bases,
         )
         structure_base = services.current_fingerprint(d, f"{page}:structure", "--")
-        services.save_question(d, AUTHOR, qset, "a-single", given, structure_base)
+        questions.save_question(d, AUTHOR, qset, "a-single", given, structure_base)
         course = load_course(content)
         assert [o.id for o in course.question("a-single").options] == ["a", "b"]
 
@@ -319,7 +319,7 @@ def test_removing_an_option_removes_its_texts(app, content):
 def test_moving_a_question_changes_the_quiz_order(app, content):
     with app.app_context():
         d = services.draft()
-        services.move_question(d, AUTHOR, d.question_set("alpha"), "a-multi", -1)
+        questions.move_question(d, AUTHOR, d.question_set("alpha"), "a-multi", -1)
         ids = [q.id for q in load_course(content).module("alpha").quiz.questions]
         assert ids[:2] == ["a-multi", "a-single"]
 

@@ -21,7 +21,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from course.core import markdown
 from course.core.access import role_required
@@ -38,10 +37,8 @@ from course.modules.authoring.forms import (
     LessonMetaForm,
     ModuleMetaForm,
     PublishForm,
-    QuestionMetaForm,
 )
 from course.modules.authoring.models import NEUTRAL
-from course.modules.quizzes import services as quizzes
 
 bp = Blueprint(
     "authoring", __name__, url_prefix=LANG_PREFIX + "/trainer", template_folder="templates"
@@ -58,11 +55,11 @@ def _trainers_only():
         request.max_content_length = current_app.config["AUTHORING_MAX_IMAGE_BYTES"] + 64 * 1024
 
 
-def _author() -> services.Author:
+def request_author() -> services.Author:
     return services.Author(current_user.id, current_user.full_name)
 
 
-def _bases() -> dict[tuple[str, str], str]:
+def sent_bases() -> dict[tuple[str, str], str]:
     """The fingerprints the editor started from, as sent back by the form."""
     found = {}
     for name, value in request.form.items():
@@ -72,7 +69,7 @@ def _bases() -> dict[tuple[str, str], str]:
     return found
 
 
-def _text(key: str, lang: str) -> str | None:
+def sent_text(key: str, lang: str) -> str | None:
     value = request.form.get(f"text:{key}:{lang}")
     if value is not None and len(value) > MAX_TEXT:
         abort(400, description=_("A text is too long to be saved."))
@@ -83,7 +80,7 @@ def _edits(page_units: list[u.Unit], bases: dict) -> list[services.Edit]:
     edits = []
     for unit in page_units:
         for lang in LANGUAGES:
-            text = _text(unit.key, lang)
+            text = sent_text(unit.key, lang)
             if text is not None:
                 edits.append(services.Edit(unit.key, lang, text, bases.get((unit.key, lang), "")))
     return edits
@@ -132,9 +129,11 @@ def module_title(module_id: str) -> str:
 def _save_page(d: u.Draft, page: str, neutral=(), bases=None) -> services.Conflict | None:
     """Save the texts (and language-neutral values) of an editor page and commit; on a
     conflict, change nothing and return it for the page to show."""
-    bases = _bases() if bases is None else bases
+    bases = sent_bases() if bases is None else bases
     try:
-        services.save(d, _author(), _edits(d.texts_of_page(page), bases), list(neutral), page=page)
+        services.save(
+            d, request_author(), _edits(d.texts_of_page(page), bases), list(neutral), page=page
+        )
     except services.Conflict as e:
         db.session.rollback()
         return e
@@ -193,7 +192,7 @@ def module_page(module_id: str):
         if not form.validate():
             status = 400
         else:
-            bases = _bases()
+            bases = sent_bases()
             neutral = services.NeutralEdit(
                 f"{page}:status_as_of",
                 form.status_as_of.data.isoformat(),
@@ -289,10 +288,11 @@ def lesson_page(module_id: str, lesson_id: str):
             status = 400
         elif action == "preview":
             preview = {
-                lang: markdown.render(_text(f"{page}:body", lang) or "").html for lang in LANGUAGES
+                lang: markdown.render(sent_text(f"{page}:body", lang) or "").html
+                for lang in LANGUAGES
             }
         else:
-            bases = _bases()
+            bases = sent_bases()
             value = u.dump_yaml(
                 {"minutes": form.minutes.data, "status_as_of": form.status_as_of.data}
             )
@@ -347,11 +347,11 @@ def lesson_image(module_id: str, lesson_id: str):
     if not form.validate():
         return _lesson_render(d, module, lesson_id, meta_form, None, 400, image_form=form)
     data = form.image.data.read(current_app.config["AUTHORING_MAX_IMAGE_BYTES"] + 1)
-    bases = _bases()
+    bases = sent_bases()
     try:
         services.add_image(
             d,
-            _author(),
+            request_author(),
             module_id,
             lesson_id,
             data,
@@ -426,245 +426,6 @@ def _page_url(d: u.Draft, page: str) -> str | None:
     return None
 
 
-# ---------------------------------------------------------------- quizzes
-
-
-def _set_or_404(d: u.Draft, set_id: str) -> u.QuestionSet:
-    qset = d.question_set(set_id)
-    if qset is None:
-        abort(404)
-    return qset
-
-
-@bp.get("/quizzes/<set_id>")
-def questions_page(set_id: str):
-    d = services.draft()
-    qset = _set_or_404(d, set_id)
-    questions = d.questions(qset)
-    page_units = [x for q in questions for x in d.texts_of_page(f"question:{q['id']}")]
-    stats = {s.question_id: s for s in quizzes.item_statistics()}
-    return render_template(
-        "authoring/questions.html",
-        draft=d,
-        qset=qset,
-        questions=questions,
-        states=services.states(page_units),
-        stats=stats,
-        button=ButtonForm(),
-    )
-
-
-@bp.post("/quizzes/<set_id>/<question_id>/move")
-def move_question(set_id: str, question_id: str):
-    d = services.draft()
-    qset = _set_or_404(d, set_id)
-    step = {"up": -1, "down": 1}.get(request.form.get("direction", ""))
-    if step is None or not ButtonForm().validate() or d.question(qset, question_id) is None:
-        abort(400)
-    services.move_question(d, _author(), qset, question_id, step)
-    db.session.commit()
-    return redirect(url_for(".questions_page", set_id=set_id) + f"#q-{question_id}", 303)
-
-
-@bp.post("/quizzes/<set_id>/<question_id>/retire")
-def retire_question(set_id: str, question_id: str):
-    d = services.draft()
-    qset = _set_or_404(d, set_id)
-    retire = request.form.get("retire") == "1"
-    if not ButtonForm().validate() or d.question(qset, question_id) is None:
-        abort(400)
-    services.set_retired(d, _author(), qset, question_id, retire)
-    db.session.commit()
-    if retire:
-        flash(_("The question is retired: it leaves the quiz in the next edition."), "success")
-    else:
-        flash(_("The question is back in the quiz from the next edition."), "success")
-    return redirect(url_for(".questions_page", set_id=set_id) + f"#q-{question_id}", 303)
-
-
-@bp.route("/quizzes/<set_id>/new", methods=["GET", "POST"])
-def new_question(set_id: str):
-    d = services.draft()
-    qset = _set_or_404(d, set_id)
-    return _question_view(d, qset, None)
-
-
-@bp.route("/quizzes/<set_id>/<question_id>", methods=["GET", "POST"])
-def question_page(set_id: str, question_id: str):
-    d = services.draft()
-    qset = _set_or_404(d, set_id)
-    if d.question(qset, question_id) is None:
-        abort(404)
-    return _question_view(d, qset, question_id)
-
-
-def _question_input(
-    d: u.Draft, set_id: str, question_id: str, old: dict | None, form
-) -> services.QuestionInput:
-    """The question form as plain values. Its fields are named by role (`text:prompt:kk`),
-    not by unit key, so a new question's texts survive whichever id it gets."""
-    page = f"question:{question_id}"
-    sent_bases = _bases()
-    bases: dict[tuple[str, str], str] = {}
-    old_options = list(old.get("options") or []) if old else []
-    options = []
-    for n in range(min(int(request.form.get("option_rows", "0") or 0), 26)):
-        given_id = request.form.get(f"opt-{n}-id") or None
-        given_id = given_id if given_id in old_options else None  # never an id from the form
-        position = (request.form.get(f"opt-{n}-position") or "").strip()
-        options.append(
-            services.OptionInput(
-                id=given_id,
-                text={lang: _text(f"opt-{n}", lang) or "" for lang in LANGUAGES},
-                correct=request.form.get(f"opt-{n}-correct") == "1",
-                position=int(position) if position.isdigit() else None,
-                remove=request.form.get(f"opt-{n}-remove") == "1",
-            )
-        )
-        if given_id:
-            for lang in LANGUAGES:
-                bases[(f"{page}:option:{given_id}", lang)] = sent_bases.get((f"opt-{n}", lang), "")
-    # Options no longer in the form (removed) are checked against what the editor showed.
-    for option_id in old_options:
-        for lang in LANGUAGES:
-            bases.setdefault(
-                (f"{page}:option:{option_id}", lang),
-                sent_bases.get((f"option:{option_id}", lang), ""),
-            )
-    texts = {}
-    for kind in ("prompt", "explanation", "legal_basis"):
-        texts[kind] = {lang: _text(kind, lang) or "" for lang in LANGUAGES}
-        for lang in LANGUAGES:
-            bases[(f"{page}:{kind}", lang)] = sent_bases.get((kind, lang), "")
-    scenario_id = (form.scenario_id.data or "").strip() or None
-    scenario = {}
-    if scenario_id:
-        scenario = {lang: _text("scenario", lang) or "" for lang in LANGUAGES}
-        key = f"scenario:{set_id}:{scenario_id}"
-        for lang in LANGUAGES:
-            if old and old.get("scenario") == scenario_id:
-                bases[(key, lang)] = sent_bases.get(("scenario", lang), "")
-            else:  # another scenario than the editor showed: its text was not in the form
-                bases[(key, lang)] = services.current_fingerprint(d, key, lang)
-    return services.QuestionInput(
-        type=form.type.data,
-        prompt=texts["prompt"],
-        explanation=texts["explanation"],
-        legal_basis=texts["legal_basis"],
-        options=options,
-        true_false_answer=form.true_false_answer.data or None,
-        module_id=form.module.data or None,
-        scenario_id=scenario_id,
-        scenario=scenario,
-        bases=bases,
-    )
-
-
-QUESTION_REFUSALS = {
-    "options": lambda: _("A question needs at least two options."),
-    "correct": lambda: _(
-        "Mark the right answer: exactly one for this type, at least one for several."
-    ),
-    "ordering": lambda: _("Give each option its place in the right order: 1, 2, 3 …"),
-    "module": lambda: _("Choose the module this question belongs to."),
-    "scenario": lambda: _("Use lower-case Latin letters, digits, dashes."),
-}
-
-
-def _question_view(d: u.Draft, qset: u.QuestionSet, question_id: str | None):
-    old = d.question(qset, question_id) if question_id else None
-    form = QuestionMetaForm(
-        data={
-            "type": old.get("type"),
-            "module": old.get("module"),
-            "scenario_id": old.get("scenario"),
-            "true_false_answer": str((old.get("correct") or [""])[0]).lower()
-            if old.get("type") == "true_false"
-            else "",
-        }
-        if old and request.method == "GET"
-        else None
-    )
-    lang = current_language()
-    form.module.choices = [
-        SelectChoice(m.id, d.units[f"module:{m.id}:title"].text[lang] or m.id) for m in d.modules
-    ]
-    conflict, status, error = None, 200, None
-    if request.method == "POST":
-        if form.validate():
-            target_id = question_id or services.new_question_id(d, qset)
-            given = _question_input(d, qset.id, target_id, old, form)
-            base = request.form.get("base:structure", "")
-            try:
-                services.save_question(d, _author(), qset, target_id, given, base)
-            except services.QuestionInvalid as e:
-                db.session.rollback()
-                error, status = QUESTION_REFUSALS[e.reason](), 400
-            except services.Conflict as e:
-                db.session.rollback()
-                conflict, status = e, 409
-            else:
-                db.session.commit()
-                flash(_("The draft is saved. Learners see it after the next edition."), "success")
-                return redirect(
-                    url_for(".question_page", set_id=qset.id, question_id=target_id), 303
-                )
-        else:
-            status = 400
-    return _question_render(d, qset, question_id, old, form, conflict, status, error)
-
-
-def _question_render(d, qset, question_id, old, form, conflict, status, error):
-    page = f"question:{question_id}" if question_id else ""
-
-    def unit(key: str, kind: str) -> u.Unit:
-        empty = u.Unit(key, None, page, kind, "", (), dict.fromkeys(LANGUAGES, ""))
-        return d.units.get(key, empty)
-
-    texts = {
-        kind: unit(f"{page}:{kind}", kind) for kind in ("prompt", "explanation", "legal_basis")
-    }
-    scenario_id = old.get("scenario") if old else None
-    scenario = unit(f"scenario:{qset.id}:{scenario_id}" if scenario_id else "", "scenario")
-    correct = [str(c).lower() for c in (old.get("correct") or [])] if old else []
-    options = [
-        {
-            "id": option_id,
-            "unit": unit(f"{page}:option:{option_id}", "option"),
-            "correct": option_id in correct,
-            "position": correct.index(option_id) + 1 if option_id in correct else "",
-        }
-        for option_id in ((old.get("options") or []) if old else [])
-    ]
-    shown = [*texts.values(), *(x["unit"] for x in options), scenario]
-    stats = None
-    if question_id:
-        stats = next((s for s in quizzes.item_statistics() if s.question_id == question_id), None)
-    return (
-        render_template(
-            "authoring/question.html",
-            qset=qset,
-            question_id=question_id,
-            question=old,
-            form=form,
-            texts=texts,
-            scenario=scenario,
-            options=options,
-            blank_rows=2,
-            states=services.states([x for x in shown if x.key and x.file]),
-            structure_base=services.current_fingerprint(d, f"{page}:structure", NEUTRAL)
-            if question_id
-            else "",
-            stats=stats,
-            conflict=conflict,
-            error=error,
-            sent=request.form if request.method == "POST" else None,
-            button=ButtonForm(),
-        ),
-        status,
-    )
-
-
 # ---------------------------------------------------------------- history
 
 
@@ -703,7 +464,7 @@ def restore(revision_id: int):
     if target is None:
         abort(404)
     try:
-        services.restore(d, _author(), rev, request.form.get("base", ""))
+        services.restore(d, request_author(), rev, request.form.get("base", ""))
     except services.Conflict:
         db.session.rollback()
         flash(
@@ -732,7 +493,7 @@ def publish():
             try:
                 course = services.publish(
                     d,
-                    _author(),
+                    request_author(),
                     form.law_in_force_on.data,
                     form.review_note.data,
                     form.supersedes.data,
