@@ -34,12 +34,13 @@ def main() -> None:
             from flask_migrate import upgrade
 
             upgrade()
+        from course.core.published import current_course
         from course.modules.offline import services
 
         client = app.test_client()
         for lang in ("kk", "ru"):
             with app.test_request_context(f"/{lang}/"):
-                urls = services.precache_urls((lang,))
+                urls = services.precache_urls((lang,), current_course())
             urls += ["/.well-known/course-keys.json", "/status/1"]
             raw = packed = 0
             print(f"-- installed verifier, {lang}")
@@ -58,8 +59,6 @@ def main() -> None:
         print("-- status list: 1,000,000 certificates, 1,000 revoked at random")
         again = len(gzip.compress(encoded.encode()))
         print(f"encodedList {len(encoded):,d} characters (gzip inside); gzip again {again:,d} B")
-
-        from course.core.published import current_course
 
         times = []
         for _ in range(10):

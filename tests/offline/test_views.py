@@ -16,6 +16,7 @@ from pypdf import PdfReader
 from course.config import PROJECT_ROOT
 from course.core.content import load_course
 from course.core.editions import EditionRecord
+from course.core.published import current_course
 from course.modules.certificates import services as certificates
 from course.modules.offline import pdf, services
 from tests.conftest import FIXTURE_CONTENT, html_lang
@@ -77,8 +78,6 @@ def test_the_pocket_reference_page_shows_the_edition_and_its_law_date(app, clien
     heading = {"kk": "Құқықтар", "ru": "Права"}[lang]
     assert f"<h2>{heading}</h2>" in page
     with app.test_request_context(f"/{lang}/"):
-        from course.core.published import current_course
-
         line = services.edition_line(current_course(), lang)
     assert line in page
     assert "3" in line
@@ -130,7 +129,7 @@ def test_the_service_worker_belongs_to_the_published_edition(make_app, tmp_path)
 def test_the_installed_verifier_with_its_data_is_under_300_kb(app, client):
     """What the service worker keeps for one language, plus the two signed lists."""
     with app.test_request_context("/kk/"):
-        urls = services.precache_urls(("kk",))
+        urls = services.precache_urls(("kk",), current_course())
     urls += ["/.well-known/course-keys.json", "/status/1"]
     total = 0
     for url in urls:
@@ -178,3 +177,15 @@ def test_quiz_pages_say_they_need_a_connection(app, signed_in, lang):
         )
         in page
     )
+
+
+def test_a_course_without_a_pocket_reference_still_installs_the_verifier(make_app, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    for lang in ("kk", "ru"):
+        (content / lang / "pocket.md").unlink()
+    client = make_app(CONTENT_DIR=str(content)).test_client()
+    assert client.get("/kk/pocket").status_code == 404
+    script = client.get("/sw.js").get_data(as_text=True)
+    assert '"/kk/check"' in script
+    assert "/pocket" not in script

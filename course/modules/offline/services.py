@@ -55,12 +55,15 @@ def static_version() -> str:
     return _static_version(tuple((STATIC / n).stat().st_mtime_ns for n in SHELL_STATIC))
 
 
-def precache_urls(langs: tuple[str, ...]) -> list[str]:
+def precache_urls(langs: tuple[str, ...], course: Course) -> list[str]:
     pages = []
     for lang in langs:
+        pages += [url_for("offline.check", lang=lang)]
+        # cache.addAll fails as a whole on one 404: a course without a pocket reference
+        # must not leave the verifier uninstalled.
+        if course.pocket is not None:
+            pages.append(url_for("offline.pocket", lang=lang))
         pages += [
-            url_for("offline.check", lang=lang),
-            url_for("offline.pocket", lang=lang),
             url_for("offline.offline_page", lang=lang),
             url_for("offline.manifest", lang=lang),
         ]

@@ -119,7 +119,7 @@ def service_worker():
         "offline/sw.js",
         edition=course.edition,
         version=f"{course.edition}-{services.static_version()}",
-        precache=services.precache_urls(("kk", "ru")),
+        precache=services.precache_urls(("kk", "ru"), course),
     )
     response = Response(script, mimetype="text/javascript")
     return _fresh(response)
