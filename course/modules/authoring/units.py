@@ -401,10 +401,6 @@ def _put(data: dict, path: tuple[str, ...], value: str | None) -> None:
         data[path[-1]] = value
 
 
-def new_lesson_file(lesson_id: str, front: dict, body: str) -> str:
-    return LessonFile({"id": lesson_id, **front}, body).render()
-
-
 def set_lesson_meta(text: str | None, lesson_id: str, minutes: int, as_of: date) -> str:
     lesson = LessonFile.parse(text)
     lesson.front = {
