@@ -7,6 +7,7 @@ report every problem) when the content is broken and the app would refuse to sta
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from flask.cli import FlaskGroup
 from course import create_app
 from course.config import PROJECT_ROOT, content_dir
 from course.core.content import ContentError, check_content, load_course
+from course.core.logs import redact_environ
 
 
 @click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
@@ -43,6 +45,9 @@ def serve(host: str, port: int, workers: int) -> None:
     from gunicorn import glogging
     from gunicorn.app.base import BaseApplication
 
+    # Everything the server creates (database, outbox, keys, editions) is for its own
+    # user only: the instance folder holds personal data.
+    os.umask(0o077)
     app = _start_app_or_exit()
     with app.app_context():
         upgrade()
@@ -51,20 +56,10 @@ def serve(host: str, port: int, workers: int) -> None:
         db.engine.dispose()  # workers must not share the migration's connections
 
     class PrivateAccessLog(glogging.Logger):
-        """Access log lines without certificate payloads or codes: a path says who was checked."""
+        """Access log lines without the secrets some paths carry (see course.core.logs)."""
 
         def access(self, resp, req, environ, request_time):
-            path = environ.get("PATH_INFO", "")
-            if path.startswith("/V1/") or "/verify" in path or "/certificates/" in path:
-                redacted = path.rsplit("/", 1)[0] + "/[redacted]"
-                environ = {
-                    **environ,
-                    "PATH_INFO": redacted,
-                    "RAW_URI": redacted,
-                    "QUERY_STRING": "",
-                    "HTTP_REFERER": "-",
-                }
-            super().access(resp, req, environ, request_time)
+            super().access(resp, req, redact_environ(environ), request_time)
 
     class Server(BaseApplication):
         def load_config(self):

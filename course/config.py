@@ -6,9 +6,12 @@ once and keeps it in the instance folder, so sessions survive restarts.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_LENGTH = 32
@@ -40,6 +43,29 @@ def secret_in_file(path: Path) -> str:
     return path.read_text().strip()
 
 
+def private_folder(path: Path) -> Path:
+    """A folder only the app's own user can read (mode 700): it holds personal data."""
+    path.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if path.stat().st_mode & 0o077:
+        path.chmod(0o700)
+    return path
+
+
+def private_file(path: Path) -> None:
+    """Create `path` empty with mode 600 if it does not exist (SQLite's WAL and shared-
+    memory files then take the same mode from it)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+
+
+def trusted_hosts(base_host: str, configured: str) -> list[str]:
+    """The configured host names, or the public address's host and the loopback names
+    (health checks, and `course serve` on one's own machine)."""
+    if configured.strip():
+        return [h.strip() for h in configured.split(",") if h.strip()]
+    return [base_host, "localhost", "127.0.0.1", "::1"]
+
+
 def _secret_key(instance: Path) -> str:
     given = os.environ.get("SECRET_KEY")
     if given is not None:
@@ -63,7 +89,7 @@ def build_config(test_config: dict | None = None) -> dict:
     """Everything the app reads, as one dict; test_config wins over the environment."""
     test_config = dict(test_config or {})
     instance = Path(test_config.pop("INSTANCE_PATH", None) or instance_dir())
-    instance.mkdir(parents=True, exist_ok=True)
+    private_folder(instance)
     base_url = os.environ.get("COURSE_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
     config = {
         "INSTANCE_PATH": str(instance),
@@ -72,6 +98,15 @@ def build_config(test_config: dict | None = None) -> dict:
             "DATABASE_URL", f"sqlite:///{instance / 'course.sqlite'}"
         ),
         "COURSE_BASE_URL": base_url,
+        # Host names a request may name; anything else is a 400 (see course.core.security).
+        "TRUSTED_HOSTS": trusted_hosts(
+            urlsplit(base_url).hostname or "localhost", os.environ.get("TRUSTED_HOSTS", "")
+        ),
+        # How many reverse proxies stand in front of the app (their X-Forwarded-* are
+        # believed); 0 trusts none, so a client cannot choose its own address.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+        # A session unused this long ends (remember-me included); sign in again.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60))),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -115,6 +150,7 @@ def build_config(test_config: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
         # How long a writer waits for SQLite's lock. Never 0: with 0, most concurrent
         # writes fail with "database is locked" (../shared/design/performance.md).
@@ -124,6 +160,9 @@ def build_config(test_config: dict | None = None) -> dict:
     options: dict = {"pool_pre_ping": True}
     uri = config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):
+        database = Path(uri.removeprefix("sqlite:///").split("?", 1)[0])
+        if uri.startswith("sqlite:///") and database.name and database.parent.is_dir():
+            private_file(database)
         options["connect_args"] = {"timeout": config["DATABASE_BUSY_TIMEOUT"]}
     elif uri.startswith("postgresql"):
         # The same bound on PostgreSQL: a request waits for a lock this long, then gets a 503.

@@ -13,3 +13,28 @@ def t(app, lang: str, msgid: str, **variables) -> str:
         f"{msgid!r} is not translated into {lang}"
     )
     return text
+
+
+def outbox(app) -> list:
+    """The messages in the app's outbox, oldest first, once the mail thread is done."""
+    import email
+    import email.policy
+    from pathlib import Path
+
+    from course.core.mail import wait_for_mail
+
+    wait_for_mail()
+    folder = Path(app.config["MAIL_OUTBOX"])
+    return [
+        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
+        for p in sorted(folder.glob("*.eml"))
+    ]
+
+
+def link_path(message) -> str:
+    """The path of the one http(s) link in a message's body."""
+    import re
+
+    links = re.findall(r"https?://\S+", message.get_content())
+    assert len(links) >= 1, "no link in the message"
+    return "/" + links[0].split("://", 1)[1].split("/", 1)[1]

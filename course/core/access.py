@@ -5,19 +5,27 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort
-from flask_login import current_user, login_required
+from flask import abort, current_app, request
+from flask_login import current_user
 
 ROLES = ("learner", "trainer", "admin", "verifier")
 
 
 def role_required(*roles: str) -> Callable:
-    """Signed in, with one of these roles (admins pass every check)."""
+    """Signed in, with one of these roles (admins pass every check).
+
+    Unlike Flask-Login's login_required this does not let OPTIONS through: used as a
+    blueprint's before_request hook, that let an anonymous OPTIONS reach the role check
+    (a 500). An anonymous OPTIONS gets a 401; other anonymous requests go to sign-in.
+    """
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
-        @login_required
         def wrapped(*args, **kwargs):
+            if not current_user.is_authenticated:
+                if request.method == "OPTIONS":
+                    abort(401)
+                return current_app.login_manager.unauthorized()
             if current_user.role not in (*roles, "admin"):
                 abort(403)
             return view(*args, **kwargs)

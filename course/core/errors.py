@@ -5,7 +5,12 @@ from __future__ import annotations
 from flask import Flask, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    SecurityError,
+    ServiceUnavailable,
+)
 
 from course.core.db import db, is_lock_timeout
 from course.core.i18n import _
@@ -60,6 +65,15 @@ def init_app(app: Flask) -> None:
             _("The form has expired or did not come from this site. Please fill it in again."),
             "csrf",
         )
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(error: SecurityError):
+        # The Host is not ours (TRUSTED_HOSTS): no URL can be built for this request, so
+        # no page template either; a short answer in both languages.
+        body = (
+            "400 · Сұрау бұл сайтқа арналмаған (Host). · Запрос адресован не этому сайту (Host).\n"
+        )
+        return app.response_class(body, status=400, mimetype="text/plain")
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -8,6 +8,7 @@ from flask import Flask
 
 MODULES = (
     "site",
+    "security",
     "accounts",
     "learning",
     "quizzes",

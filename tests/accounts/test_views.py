@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import re
-from pathlib import Path
 
 import pytest
 
@@ -14,7 +11,7 @@ from course.modules.accounts import services
 from course.modules.accounts.models import User
 from tests import factories
 from tests.conftest import html_lang, sign_in
-from tests.helpers import t
+from tests.helpers import link_path, outbox, t
 
 GOOD = {
     "full_name": "Әсел Қайратқызы Нұрланова",
@@ -30,17 +27,57 @@ def count_users(app) -> int:
         return services.count_users()
 
 
-def test_register_in_kazakh_signs_in_and_keeps_consent(app, client):
+def register_and_confirm(app, client, data=GOOD, lang="kk"):
+    """Register through the form, open the link from the e-mail and press the button."""
+    response = client.post(f"/{lang}/register", data=data)
+    assert response.status_code == 200
+    [message] = [m for m in outbox(app) if m["To"] == data["email"].lower()][-1:]
+    path = link_path(message)
+    assert f"/{lang}/register/confirm/" in path
+    assert client.get(path).status_code == 200
+    return client.post(path)
+
+
+def test_register_in_kazakh_confirms_the_email_then_signs_in_and_keeps_consent(app, client):
     response = client.post("/kk/register", data=GOOD)
-    assert response.status_code == 302
-    assert response.headers["Location"].endswith("/kk/course")
-    page = client.get("/kk/course")
-    assert page.status_code == 200
+    assert response.status_code == 200
+    assert t(app, "kk", "Check your e-mail") in response.get_data(as_text=True)
+    assert count_users(app) == 0  # no account until the owner of the address confirms
+    assert client.get("/kk/course").status_code == 302
+    [message] = outbox(app)
+    assert message["To"] == "asel@example.kz"
+    assert message["Subject"] == t(app, "kk", "Confirm your e-mail to finish registering")
+    path = link_path(message)
+    assert client.get(path).status_code == 200
+    assert count_users(app) == 0  # opening the link (a mail scanner) makes nothing
+    done = client.post(path)
+    assert done.status_code == 302
+    assert done.headers["Location"].endswith("/kk/course")
+    assert client.get("/kk/course").status_code == 200
     with app.app_context():
         user = services.find_by_email("asel@example.kz")
         assert user.full_name == "Әсел Қайратқызы Нұрланова"
         assert user.locale == "kk"
         assert user.consent_version == services.CONSENT_VERSION
+    client.post("/kk/sign-out")
+    assert client.post(path).status_code == 400  # the link works once
+    assert count_users(app) == 1
+
+
+def test_a_registration_link_that_is_forged_or_expired_is_refused(app, client, lang):
+    assert client.get(f"/{lang}/register/confirm/not-a-token").status_code == 400
+    client.post(f"/{lang}/register", data=GOOD)
+    path = link_path(outbox(app)[0])
+    with app.app_context():
+        from datetime import timedelta
+
+        from course.core.db import utcnow
+
+        later = utcnow() + services.REGISTRATION_LINK_VALID + timedelta(minutes=1)
+        assert services.confirm_registration(path.rsplit("/", 1)[1], now=later) is None
+        db.session.rollback()
+    response = client.get(path)
+    assert response.status_code == 200  # still valid now
 
 
 def test_register_page_is_in_the_page_language(app, client, lang):
@@ -81,14 +118,25 @@ def test_register_refuses_bad_input_in_the_page_language(app, client, lang, chan
     assert count_users(app) == 0  # nothing half-written
 
 
-def test_register_duplicate_email_is_409_with_a_message(app, client, lang):
-    assert client.post("/kk/register", data=GOOD).status_code == 302
+def test_registering_a_known_email_answers_the_same_and_tells_the_owner(app, client, lang):
+    assert register_and_confirm(app, client).status_code == 302
     client.post("/kk/sign-out")
-    response = client.post(f"/{lang}/register", data={**GOOD, "email": "ASEL@example.kz"})
-    assert response.status_code == 409
-    message = "An account with this e-mail already exists. Sign in or reset your password."
-    assert t(app, lang, message) in response.get_data(as_text=True)
+    client.get(f"/{lang}/register")  # shows (and so clears) the flashed messages
+    stranger = {"password": "a stranger's password", "confirm": "a stranger's password"}
+    fresh = client.post(f"/{lang}/register", data={**GOOD, **stranger, "email": "new@example.kz"})
+    known = client.post(f"/{lang}/register", data={**GOOD, **stranger, "email": "ASEL@example.kz"})
+    assert known.status_code == fresh.status_code == 200
+    # The page differs only by the address it names.
+    assert known.get_data(as_text=True).replace("asel@example.kz", "new@example.kz") == (
+        fresh.get_data(as_text=True)
+    )
     assert count_users(app) == 1
+    warning = [m for m in outbox(app) if m["To"] == "asel@example.kz"][-1]
+    assert warning["Subject"] == t(app, "kk", "Someone tried to register with your e-mail")
+    assert "/kk/sign-in" in warning.get_content()
+    # Nothing changed for the owner; the stranger's password opens nothing.
+    assert sign_in(client, "asel@example.kz", "a stranger's password").status_code == 401
+    assert sign_in(client, "asel@example.kz", "a long password").status_code == 302
 
 
 def test_sign_in_and_out(client, user):
@@ -126,28 +174,16 @@ def test_protected_page_redirects_to_sign_in_in_the_same_language(client, lang):
     assert response.headers["Location"].startswith(f"/{lang}/sign-in?next=")
 
 
-def _outbox(app) -> list[email.message.Message]:
-    folder = Path(app.config["MAIL_OUTBOX"])
-    return [
-        email.message_from_bytes(p.read_bytes(), policy=email.policy.default)
-        for p in sorted(folder.glob("*.eml"))
-    ]
-
-
-def _body(message) -> str:
-    return message.get_content()
-
-
 def test_password_reset_by_one_time_link_in_the_learners_language(app, client):
     with app.app_context():
         factories.make_user(email="reset@example.kz", locale="ru")
         db.session.commit()
     response = client.post("/kk/password/forgot", data={"email": "reset@example.kz"})
     assert response.status_code == 302
-    [message] = _outbox(app)
+    [message] = outbox(app)
     assert message["To"] == "reset@example.kz"
     assert message["Subject"] == t(app, "ru", "Reset your password")
-    link = re.search(r"http://\S+", _body(message)).group(0)
+    link = re.search(r"http://\S+", message.get_content()).group(0)
     assert "/ru/password/reset/" in link
     path = link.split("://", 1)[1].split("/", 1)[1]
     assert client.get("/" + path).status_code == 200
@@ -165,7 +201,7 @@ def test_password_reset_by_one_time_link_in_the_learners_language(app, client):
 def test_password_reset_does_not_reveal_who_has_an_account(app, client):
     response = client.post("/ru/password/forgot", data={"email": "nobody@example.kz"})
     assert response.status_code == 302
-    assert _outbox(app) == []
+    assert outbox(app) == []
 
 
 def test_forged_reset_token_is_refused(client):

@@ -14,6 +14,7 @@ from course.modules.accounts import services as accounts
 from course.modules.certificates import iin, services, verification
 from course.modules.certificates.models import AuditEvent, Certificate
 from course.modules.quizzes import services as quizzes
+from course.modules.security import services as security
 from tests.certificates.helpers import complete_course
 
 IIN = "900101300017"
@@ -87,34 +88,94 @@ def test_fifty_simultaneous_issues_leave_one_certificate(make_app, database_url)
     assert errors == []
 
 
-@pytest.mark.usefixtures("ctx")
-def test_identity_matches_both_ways_and_locks_after_five_misses():
-    user_id = complete_course()
-    certificate = services.current_certificate(user_id)
+def _wrong_iin() -> str:
+    """A well-formed IIN (valid check digit) that is not the holder's."""
+    return next(
+        f"8502034{n:04d}" + str(iin.check_digit(f"8502034{n:04d}"))
+        for n in range(10000)
+        if iin.check_digit(f"8502034{n:04d}") is not None
+    )
+
+
+def _certificate_with_iin():
+    certificate = services.current_certificate(complete_course())
     services.set_identity(certificate, IIN, False, current_course())
     db.session.commit()
+    return certificate
+
+
+@pytest.mark.usefixtures("ctx")
+def test_identity_matches_both_ways_and_a_requester_is_paused_after_five_misses():
+    certificate = _certificate_with_iin()
     assert certificate.iin_hmac
     assert IIN not in certificate.iin_hmac
     assert verification.verify(
         certificate.qr_text, services.key_list()
     ).claims.iin_tag == iin.offline_tag(certificate.code, IIN)
-    assert services.check_identity(certificate, IIN) is True
-    other = "850203400127" if iin.check_digit("85020340012") == 7 else None
-    wrong = other or next(
-        f"8502034{n:04d}" + str(iin.check_digit(f"8502034{n:04d}"))
-        for n in range(10000)
-        if iin.check_digit(f"8502034{n:04d}") is not None
-    )
+    stranger = services.requester_at("203.0.113.7")
+    assert services.check_identity(certificate, IIN, stranger) is True
     with pytest.raises(iin.IINError):
-        services.check_identity(certificate, IIN[:-1] + "8")  # a typo: not counted
-    for _ in range(5):
-        assert services.check_identity(certificate, wrong) is False
-    with pytest.raises(services.IdentityLocked):
-        services.check_identity(certificate, IIN)
+        services.check_identity(certificate, IIN[:-1] + "8", stranger)  # a typo: not counted
+    for _ in range(services.MISSES_PER_REQUESTER):
+        assert services.check_identity(certificate, _wrong_iin(), stranger) is False
+    with pytest.raises(services.IdentityLocked) as locked:
+        services.check_identity(certificate, IIN, stranger)
+    assert locked.value.scope == "requester"
+    # Another address, and an organisation, are not locked out by the stranger.
+    assert services.check_identity(certificate, IIN, services.requester_at("198.51.100.1"))
+    assert services.check_identity(certificate, IIN, services.organisation_requester(1))
     later = utcnow() + timedelta(hours=25)
-    assert services.check_identity(certificate, IIN, later) is True
+    assert services.check_identity(certificate, IIN, stranger, later) is True
     with pytest.raises(services.AlreadySet):
         services.set_identity(certificate, IIN, False, current_course())
+
+
+@pytest.mark.usefixtures("ctx")
+def test_anonymous_misses_lock_anonymous_checks_only_and_are_logged():
+    certificate = _certificate_with_iin()
+    wrong = _wrong_iin()
+    # Many addresses, each below its own limit, together reach the certificate's limit.
+    for n in range(services.MISSES_ANONYMOUS_PER_CERTIFICATE):
+        address = services.requester_at(f"203.0.113.{n // (services.MISSES_PER_REQUESTER - 1)}")
+        assert services.check_identity(certificate, wrong, address) is False
+    with pytest.raises(services.IdentityLocked) as locked:
+        services.check_identity(certificate, IIN, services.requester_at("192.0.2.99"))
+    assert locked.value.scope == "certificate"
+    # The organisation verifying on election day, by account or by token, still can.
+    assert services.check_identity(certificate, IIN, services.organisation_requester(7)) is True
+    assert services.check_identity(certificate, IIN, services.token_requester(3)) is True
+    events = security.events(security.Filter(kind="identity_check_locked"))
+    assert [e.subject for e in events] == [f"certificate:{certificate.code}"]
+    assert "certificate" in events[0].detail
+
+
+@pytest.mark.usefixtures("ctx")
+def test_one_address_spreading_guesses_over_certificates_is_paused(monkeypatch):
+    monkeypatch.setattr(services, "MISSES_PER_ADDRESS", 3)
+    first = _certificate_with_iin()
+    second = _certificate_with_iin()
+    guesser = services.requester_at("203.0.113.50")
+    wrong = _wrong_iin()
+    for certificate in (first, second, first):
+        assert services.check_identity(certificate, wrong, guesser) is False
+    with pytest.raises(services.IdentityLocked) as locked:
+        services.check_identity(second, IIN, guesser)
+    assert locked.value.scope == "address"
+    assert services.check_identity(second, IIN, services.requester_at("203.0.113.51"))
+
+
+@pytest.mark.usefixtures("ctx")
+def test_an_organisation_is_paused_on_its_own_count_not_by_anonymous_traffic():
+    certificate = _certificate_with_iin()
+    wrong = _wrong_iin()
+    token = services.token_requester(5)
+    for _ in range(services.MISSES_PER_REQUESTER):
+        assert services.check_identity(certificate, wrong, token) is False
+    with pytest.raises(services.IdentityLocked):
+        services.check_identity(certificate, IIN, token)
+    # The same organisation's other token, and anonymous visitors, are counted apart.
+    assert services.check_identity(certificate, IIN, services.token_requester(6)) is True
+    assert services.check_identity(certificate, IIN, services.requester_at("192.0.2.1"))
 
 
 @pytest.mark.usefixtures("ctx")

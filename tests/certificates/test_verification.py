@@ -76,6 +76,9 @@ def test_unknown_and_withdrawn_keys(keyring, tmp_path):
     assert verification.verify(text, keyring.published()).status == "unknown_key"
     mine, _ = issue(keyring)
     kid = keyring.active()[0].kid
+    with pytest.raises(keys.KeyringError):
+        keyring.withdraw(kid, NOW, ISSUER)  # the active key: nothing could be signed after it
+    keyring.rotate(NOW, ISSUER)
     keyring.withdraw(kid, NOW, ISSUER)
     assert verification.verify(mine, keyring.published()).status == "withdrawn_key"
 

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, text
 
 from course.modules.accounts import services
 from tests.conftest import csrf_token_from, html_lang
-from tests.helpers import t
+from tests.helpers import link_path, outbox, t
 
 
 def test_404_page_is_in_the_language_of_the_url(app, client, lang):
@@ -151,8 +151,13 @@ def test_a_real_csrf_token_is_accepted(csrf_app, lang):
             "consent": "y",
         },
     )
-    assert response.status_code == 302
+    assert response.status_code == 200
+    confirm = link_path(outbox(csrf_app)[-1])
+    assert client.post(confirm).status_code == 400  # the confirmation is a form too
+    page_token = csrf_token_from(client.get(confirm).get_data(as_text=True))
+    assert client.post(confirm, data={"csrf_token": page_token}).status_code == 302
     token = csrf_token_from(client.get(f"/{lang}/learn/alpha/first").get_data(as_text=True))
+    assert token != page_token  # a token seen before sign-in does not carry over
     assert client.post(f"/{lang}/learn/alpha/first/read").status_code == 400
     assert (
         client.post(f"/{lang}/learn/alpha/first/read", data={"csrf_token": token}).status_code

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+import time
 
 from flask import (
     Blueprint,
@@ -13,12 +13,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
 
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX, _
+from course.core.links import local_path
 from course.extensions import limiter
 from course.modules.accounts import privacy, services
 from course.modules.accounts.forms import (
@@ -30,6 +32,7 @@ from course.modules.accounts.forms import (
     ResetPasswordForm,
     SignInForm,
 )
+from course.modules.security import services as security
 
 bp = Blueprint("accounts", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
 
@@ -40,16 +43,6 @@ def _form_limit() -> str:
 
 # Password guessing and sign-up floods are slowed per address; reading the forms is not.
 limit_posts = limiter.limit(_form_limit, methods=["POST"])
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: an open redirect would help phishing."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
 
 
 def _status(form) -> int:
@@ -64,43 +57,73 @@ def register():
         return redirect(url_for("learning.course_home"))
     form = RegistrationForm()
     if form.validate_on_submit():
-        try:
-            user = services.register(
-                form.email.data, form.full_name.data, form.password.data, g.lang
-            )
-        except services.EmailTaken:
-            db.session.rollback()
-            form.email.errors.append(
-                _("An account with this e-mail already exists. Sign in or reset your password.")
-            )
-            return render_template("accounts/register.html", form=form), 409
+        started = services.start_registration(
+            form.email.data, form.full_name.data, form.password.data, g.lang
+        )
         db.session.commit()
-        login_user(user)
-        flash(_("Welcome! Your account is ready."), "success")
-        return redirect(url_for("learning.course_home"))
+        services.send_registration_mail(started, g.lang)
+        # The same page whether or not the address has an account: only its owner,
+        # reading the mail, learns which.
+        return render_template("accounts/check_email.html", email=started.email)
     return render_template("accounts/register.html", form=form), _status(form)
+
+
+@bp.route("/register/confirm/<token>", methods=["GET", "POST"])
+@limit_posts
+def confirm_registration(token: str):
+    """GET shows a button, POST makes the account: mail scanners that open links must
+    not register anyone."""
+    again = url_for("accounts.register")
+    if services.pending_registration(token) is None:
+        return render_template("accounts/reset_invalid.html", again_url=again), 400
+    if request.method == "POST":
+        user = services.confirm_registration(token)
+        if user is None:
+            db.session.rollback()
+            return render_template("accounts/reset_invalid.html", again_url=again), 400
+        db.session.commit()
+        _start_session(user, remember=False)
+        db.session.commit()
+        flash(_("Welcome! Your account is ready."), "success")
+        return redirect(url_for("learning.course_home", lang=user.locale))
+    return render_template("accounts/confirm_registration.html")
+
+
+def _start_session(user, remember: bool) -> None:
+    """Sign in with a fresh CSRF token (one seen before sign-in must not carry over)."""
+    session.pop("csrf_token", None)
+    login_user(user, remember=remember)
+    session["seen"] = int(time.time())
+    security.record("sign_in", actor_id=user.id, subject=f"user:{user.id}")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limit_posts
 def sign_in():
-    next_url = _safe_next(request.args.get("next"))
+    next_url = local_path(request.args.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or url_for("learning.course_home"))
     form = SignInForm()
     if form.validate_on_submit():
         user = services.authenticate(form.email.data, form.password.data)
         if user is None:
+            security.record_now(
+                "sign_in_failed", subject=f"email:{services.normalize_email(form.email.data)}"
+            )
             form.password.errors.append(_("The e-mail or the password is wrong."))
             return render_template("accounts/sign_in.html", form=form, next_url=next_url), 401
-        db.session.commit()  # a rehashed password, if the KDF settings changed
-        login_user(user, remember=form.remember.data)
+        _start_session(user, remember=form.remember.data)
+        db.session.commit()  # the event, and a rehashed password if the KDF settings changed
         return redirect(next_url or url_for("learning.course_home", lang=user.locale))
     return render_template("accounts/sign_in.html", form=form, next_url=next_url), _status(form)
 
 
 @bp.post("/sign-out")
 def sign_out():
+    if current_user.is_authenticated:
+        services.sign_out(current_user)
+        security.record("sign_out", actor_id=current_user.id, subject=f"user:{current_user.id}")
+        db.session.commit()
     logout_user()
     flash(_("You have signed out."), "success")
     return redirect(url_for("learning.landing"))
@@ -111,11 +134,8 @@ def sign_out():
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        user = services.find_by_email(form.email.data)
-        if user is not None:
-            token = services.password_reset_token(user)
-            link = url_for("accounts.reset_password", token=token, lang=user.locale, _external=True)
-            services.send_password_reset(user, link)
+        services.request_password_reset(form.email.data)
+        db.session.commit()
         # The same answer either way, so the form does not reveal who has an account.
         flash(
             _("If an account uses this e-mail, we have sent it a link to choose a new password."),
@@ -132,7 +152,9 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        services.set_password(user, form.password.data)
+        if services.reset_password(token, form.password.data) is None:
+            db.session.rollback()
+            return render_template("accounts/reset_invalid.html"), 400
         db.session.commit()
         logout_user()
         flash(_("Your password has been changed. Sign in with the new one."), "success")
@@ -167,6 +189,9 @@ def account():
                     password_form.current.errors.append(_("The current password is wrong."))
                     return render_template("accounts/account.html", **forms), 400
                 services.set_password(current_user, password_form.password.data)
+                security.record(
+                    "password_changed", actor_id=current_user.id, subject=f"user:{current_user.id}"
+                )
                 message = _("Your password has been changed.")
             db.session.commit()
             if which == "password":

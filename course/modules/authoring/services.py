@@ -38,6 +38,7 @@ from course.core.files import atomic_write
 from course.core.published import editions
 from course.modules.authoring import units as u
 from course.modules.authoring.models import NEUTRAL, Alignment, Revision
+from course.modules.security import services as security
 
 OK, MISSING, OUTDATED = "ok", "missing", "outdated"
 EDIT, RESTORE, IMPORT, IMAGE = "edit", "restore", "import", "image"
@@ -539,9 +540,16 @@ def publish(
         changed_modules=tuple(changed_modules(d)),
     )
     try:
-        return editions().publish(record)
+        course = editions().publish(record)
     except PublishRefused as e:  # the files changed between the checks and the freeze
         raise PublishBlocked(e.problems, []) from e
+    security.record(
+        "edition_published",
+        actor_id=author.id,
+        subject=f"edition:{course.edition}",
+        detail=f"law in force on {law_in_force_on.isoformat()}",
+    )
+    return course
 
 
 # ---------------------------------------------------------------- images

@@ -11,8 +11,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from course.config import instance_dir
-from course.core.db import utcnow
-from course.modules.certificates import keys, verification
+from course.core.db import db, utcnow
+from course.modules.certificates import keys, services, verification
 
 keys_group = AppGroup("keys", help="Signing keys and the root-signed list of them.")
 
@@ -36,7 +36,8 @@ def keys_init() -> None:
 @keys_group.command("rotate")
 def keys_rotate() -> None:
     """Start a new signing key; the old one retires and keeps verifying what it signed."""
-    entry = _ring().rotate(utcnow(), _issuer())
+    entry = services.rotate_key()
+    db.session.commit()
     click.echo(f"active signing key: {entry.kid}")
     if not (_ring().folder / "root.pem").exists():
         click.echo("the root key is not here: run `course keys sign-list --root-key FILE`")
@@ -45,11 +46,17 @@ def keys_rotate() -> None:
 @keys_group.command("withdraw")
 @click.argument("kid")
 def keys_withdraw(kid: str) -> None:
-    """Withdraw a leaked signing key: everything it signed stops being valid."""
+    """Withdraw a leaked signing key: everything it signed stops being valid.
+
+    Withdrawing the active key first makes a new one, so issuing and the status list
+    keep working."""
     try:
-        _ring().withdraw(kid, utcnow(), _issuer())
+        replacement = services.withdraw_key(kid)
     except keys.KeyringError as e:
         raise click.ClickException(str(e)) from e
+    db.session.commit()
+    if replacement is not None:
+        click.echo(f"it was the active key; new active signing key: {replacement.kid}")
     click.echo(f"withdrawn: {kid}")
 
 

@@ -163,6 +163,9 @@ class Keyring:
         found = [e for e in entries if e.kid == kid]
         if not found:
             raise KeyringError(f"no signing key {kid}")
+        if any(e.status == ACTIVE for e in found):
+            # Nothing could be signed any more (the status list answered 500): rotate first.
+            raise KeyringError(f"{kid} is the active signing key: rotate first")
         for entry in found:
             entry.status = WITHDRAWN
             entry.not_after = entry.not_after or now.isoformat()

@@ -65,14 +65,18 @@ class Certificate(db.Model):
 
 
 class IdentityCheck(db.Model):
-    """One IIN comparison against a certificate; misses count toward the daily lock."""
+    """One IIN comparison against a certificate; misses count toward the locks, per
+    requester and per certificate (see services.IDENTITY_LIMITS)."""
 
     __tablename__ = "certificate_identity_checks"
+    __table_args__ = (Index("ix_certificate_identity_checks_requester", "requester", "checked_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     matched: Mapped[bool]
+    # Who asked: "address:<keyed hash of the IP>", "organisation:<id>" or "token:<id>".
+    requester: Mapped[str | None] = mapped_column(String(80), default=None)
 
 
 class AuditEvent(db.Model):

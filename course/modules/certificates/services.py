@@ -5,6 +5,7 @@ Services take plain values, flush but never commit, and never read the request.
 
 from __future__ import annotations
 
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -23,14 +24,31 @@ from course.core.i18n import _, format_date
 from course.core.mail import send_mail_after_commit
 from course.core.published import editions
 from course.modules.accounts import services as accounts
-from course.modules.certificates import codes, cose, iin, integrity, pdf, statuslist, verification
+from course.modules.certificates import (
+    codes,
+    cose,
+    iin,
+    integrity,
+    keys,
+    pdf,
+    statuslist,
+    verification,
+)
 from course.modules.certificates.keys import Keyring
 from course.modules.certificates.models import AuditEvent, Certificate, IdentityCheck
 from course.modules.certificates.signals import certificate_issued
+from course.modules.security import services as security
 
 IIN_KEY_VERSION = 1
-MISSES_BEFORE_LOCK = 5
 LOCK_WINDOW = timedelta(hours=24)
+# Misses (IINs that did not match; a typo caught by the check digit is no miss) allowed in
+# LOCK_WINDOW before identity checks pause. Counted so that a stranger cannot lock out an
+# organisation: anonymous traffic (by address) only ever locks anonymous checks, and an
+# organisation's own account or token is counted on its own.
+MISSES_PER_REQUESTER = 5  # one requester, one certificate
+MISSES_PER_ADDRESS = 20  # one address, all certificates (spreading guesses)
+MISSES_ANONYMOUS_PER_CERTIFICATE = 10  # all addresses together, one certificate
+MISSES_PER_ORGANISATION = 200  # one organisation or token, all certificates
 REVOCATION_REASONS = (
     "issued_in_error",
     "identity_fraud",
@@ -45,17 +63,97 @@ VALID, REVOKED, REPLACED, SUPERSEDED, UNKNOWN = (
     "superseded",
     "unknown",
 )
+# Signed by a signing key that was later withdrawn (a leak): not valid, whatever else.
+INVALID = "invalid"
 
 
 class IdentityLocked(Exception):
-    """Too many non-matching IINs for this certificate in the last 24 hours."""
+    """Too many non-matching IINs in the last 24 hours; `scope` says which limit."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+        super().__init__(scope)
+
+
+ADDRESS, ORGANISATION, TOKEN = "address", "organisation", "token"
+
+
+@dataclass(frozen=True)
+class Requester:
+    """Who asks for an identity check, as the locks count it."""
+
+    kind: str  # ADDRESS, ORGANISATION or TOKEN
+    key: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.kind}:{self.key}"
+
+    @property
+    def anonymous(self) -> bool:
+        return self.kind == ADDRESS
+
+
+def requester_at(address: str | None) -> Requester:
+    """An anonymous requester by network address; only a keyed hash of it is kept."""
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), (address or "").encode(), "sha256"
+    ).hexdigest()
+    return Requester(ADDRESS, digest[:32])
+
+
+def organisation_requester(organisation_id: int) -> Requester:
+    return Requester(ORGANISATION, str(organisation_id))
+
+
+def token_requester(token_id: int) -> Requester:
+    return Requester(TOKEN, str(token_id))
 
 
 class AlreadySet(Exception):
     """The IIN of a certificate can be added once."""
 
 
+class CannotReplace(Exception):
+    """Only a current, unrevoked certificate can be replaced; `reason` says why not:
+    "revoked" (a replacement would un-revoke it) or "replaced" (it was replaced already)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
 # ---------------------------------------------------------------- keys and files
+
+
+def withdrawn_kids() -> frozenset[str]:
+    """Key ids whose signatures no longer count."""
+    ring = keyring()
+    return frozenset(e.kid for e in ring.entries() if e.status == keys.WITHDRAWN)
+
+
+def rotate_key(now: datetime | None = None):
+    """A new active signing key (the old one retires and keeps verifying)."""
+    entry = keyring().rotate(now or utcnow(), issuer())
+    security.record("key_rotated", subject=f"key:{entry.kid}")
+    return entry
+
+
+def withdraw_key(kid: str, now: datetime | None = None):
+    """Withdraw a (leaked) signing key: everything it signed becomes invalid. When it is
+    the active key, a new one is made first, so that issuing and the status list keep
+    working. Returns the new active entry in that case, else None."""
+    now = now or utcnow()
+    ring = keyring()
+    entries = ring.entries()
+    if not any(e.kid == kid for e in entries):
+        raise keys.KeyringError(f"no signing key {kid}")
+    replacement = None
+    if any(e.kid == kid and e.status == keys.ACTIVE for e in entries):
+        replacement = rotate_key(now)
+    ring.withdraw(kid, now, issuer())
+    security.record("key_withdrawn", subject=f"key:{kid}")
+    return replacement
 
 
 def keyring() -> Keyring:
@@ -303,7 +401,9 @@ def status_of(
         )
     replacement = get(certificate.replaced_by_id) if certificate.replaced_by_id else None
     superseding_edition = editions().superseding_edition()
-    if certificate.replaced_at is not None:
+    if certificate.signing_kid in withdrawn_kids():
+        status = INVALID
+    elif certificate.replaced_at is not None:
         status = REPLACED
     elif certificate.revoked_at is not None:
         status = REVOKED
@@ -348,34 +448,81 @@ def set_identity(
         _sign_and_render(certificate, course)
 
 
-def misses_in_window(certificate: Certificate, now: datetime) -> int:
+def _misses(now: datetime, *conditions) -> int:
     return (
         db.session.scalar(
             select(func.count())
             .select_from(IdentityCheck)
             .where(
-                IdentityCheck.certificate_id == certificate.id,
                 IdentityCheck.matched.is_(False),
                 IdentityCheck.checked_at > now - LOCK_WINDOW,
+                *conditions,
             )
         )
         or 0
     )
 
 
-def check_identity(certificate: Certificate, typed_iin: str, now: datetime | None = None) -> bool:
+def _lock_scope(certificate: Certificate, requester: Requester, now: datetime) -> str | None:
+    """Which limit this check would pass, if any: None means it may go ahead."""
+    if (
+        _misses(
+            now,
+            IdentityCheck.certificate_id == certificate.id,
+            IdentityCheck.requester == requester.label,
+        )
+        >= MISSES_PER_REQUESTER
+    ):
+        return "requester"
+    if requester.anonymous:
+        if _misses(now, IdentityCheck.requester == requester.label) >= MISSES_PER_ADDRESS:
+            return "address"
+        anonymous_misses = _misses(
+            now,
+            IdentityCheck.certificate_id == certificate.id,
+            IdentityCheck.requester.like(f"{ADDRESS}:%"),
+        )
+        if anonymous_misses >= MISSES_ANONYMOUS_PER_CERTIFICATE:
+            return "certificate"
+    elif _misses(now, IdentityCheck.requester == requester.label) >= MISSES_PER_ORGANISATION:
+        return "organisation"
+    return None
+
+
+def check_identity(
+    certificate: Certificate,
+    typed_iin: str,
+    requester: Requester,
+    now: datetime | None = None,
+) -> bool:
     """Whether the IIN typed from an identity card matches; raises iin.IINError for a typo
-    (which does not count) and IdentityLocked after five misses in 24 hours."""
+    (which does not count) and IdentityLocked when a limit on misses is reached."""
     now = now or utcnow()
     number = iin.normalize(typed_iin)
     if certificate.iin_hmac is None:
         return False
-    if misses_in_window(certificate, now) >= MISSES_BEFORE_LOCK:
-        raise IdentityLocked
+    scope = _lock_scope(certificate, requester, now)
+    if scope is not None:
+        raise IdentityLocked(scope)
     expected = iin.keyed_hash(_iin_secret(), certificate.code, number)
     matched = secrets.compare_digest(expected, certificate.iin_hmac)
-    db.session.add(IdentityCheck(certificate_id=certificate.id, checked_at=now, matched=matched))
+    db.session.add(
+        IdentityCheck(
+            certificate_id=certificate.id,
+            checked_at=now,
+            matched=matched,
+            requester=requester.label,
+        )
+    )
     db.session.flush()
+    if not matched:
+        scope = _lock_scope(certificate, requester, now)
+        if scope is not None:
+            security.record(
+                "identity_check_locked",
+                subject=f"certificate:{certificate.code}",
+                detail=f"{scope} ({requester.kind})",
+            )
     return matched
 
 
@@ -400,6 +547,12 @@ def revoke(
             detail=f"{reason}: {note}"[:1000],
         )
     )
+    security.record(
+        "certificate_revoked",
+        actor_id=actor_id,
+        subject=f"certificate:{certificate.code}",
+        detail=reason,
+    )
     db.session.flush()
 
 
@@ -410,8 +563,16 @@ def replace_name(
     course: Course,
     now: datetime | None = None,
 ) -> Certificate:
-    """An admin corrects the name: a new certificate replaces the old, which says so."""
+    """An admin corrects the name: a new certificate replaces the old, which says so.
+
+    A revoked certificate is not replaced (the replacement would be valid, silently
+    undoing the revocation), nor one that was replaced already (its replacement is the
+    one to correct)."""
     now = now or utcnow()
+    if certificate.revoked_at is not None:
+        raise CannotReplace("revoked")
+    if certificate.replaced_at is not None:
+        raise CannotReplace("replaced")
     name = accounts.legal_name(new_name)
     completion = _completion_of(certificate)
     certificate.replaced_at = now
@@ -429,6 +590,12 @@ def replace_name(
             action="replace",
             detail=f"replaced by {replacement.code}",
         )
+    )
+    security.record(
+        "certificate_replaced",
+        actor_id=actor_id,
+        subject=f"certificate:{certificate.code}",
+        detail=f"replaced by {replacement.code}",
     )
     db.session.flush()
     return replacement

@@ -30,6 +30,8 @@ from course.modules.certificates import codes, iin, services, verification
 bp = Blueprint("certificates", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
 public = Blueprint("certificates_public", __name__, template_folder="templates")
 
+# Verdicts of a QR whose signature holds under a key we trust.
+GENUINE = frozenset({verification.VALID, verification.REVOKED, verification.REPLACED})
 NOINDEX = {"X-Robots-Tag": "noindex, nofollow", "Cache-Control": "no-store"}
 
 
@@ -219,7 +221,9 @@ def verify_identity(typed: str):
     if certificate is None:
         return _verify_response(code, "unknown", 404)
     try:
-        matched = services.check_identity(certificate, request.form.get("iin", ""))
+        matched = services.check_identity(
+            certificate, request.form.get("iin", ""), services.requester_at(request.remote_addr)
+        )
     except iin.IINError as e:
         flash(_iin_error_message(e), "error")
         return _verify_response(code, None, 400)
@@ -238,12 +242,16 @@ def signed_link(payload: str):
         signed = verification.verify(payload, services.key_list())
     except verification.UntrustedList:
         abort(503)
-    if signed.claims is None:
-        page = render_template(
-            "certificates/verify_form.html",
-            error=_("This QR code is not a genuine certificate of this course."),
-            typed="",
-        )
+    if signed.claims is None or signed.status not in GENUINE:
+        # Only the verdict: a status block under it would look like a valid certificate.
+        if signed.status == verification.WITHDRAWN:
+            error = _(
+                "This QR code was signed with a key that has been withdrawn: "
+                "the certificate is not valid."
+            )
+        else:
+            error = _("This QR code is not a genuine certificate of this course.")
+        page = render_template("certificates/verify_form.html", error=error, typed="")
         return _noindex((page, 400))
     return _verify_response(signed.claims.code, signature=signed.status)
 
@@ -287,7 +295,9 @@ def api_identity_check(typed: str):
     if certificate is None:
         return _api_error(404, "unknown", _("No certificate has this code."))
     try:
-        matched = services.check_identity(certificate, body["iin"])
+        matched = services.check_identity(
+            certificate, body["iin"], services.requester_at(request.remote_addr)
+        )
     except iin.IINError as e:
         return _api_error(400, f"iin_{e.reason}", _iin_error_message(e))
     except services.IdentityLocked:
@@ -302,7 +312,9 @@ def api_identity_check(typed: str):
 
 def _locked_message() -> str:
     return _(
-        "Too many IINs that did not match: checks of this certificate are locked for 24 hours."
+        "Too many IINs that did not match: identity checks of this certificate from here are "
+        "paused for 24 hours. Organisations checking with their own account or API token "
+        "are not affected."
     )
 
 
@@ -355,6 +367,14 @@ def admin_certificate(typed: str):
             except ValueError:
                 error = _(
                     "Use only Kazakh, Russian or Latin letters, spaces, hyphens and apostrophes."
+                )
+            except services.CannotReplace as e:
+                error = (
+                    _("A revoked certificate cannot be replaced: its replacement would be valid.")
+                    if e.reason == "revoked"
+                    else _(
+                        "This certificate was replaced already; correct its replacement instead."
+                    )
                 )
             else:
                 db.session.commit()

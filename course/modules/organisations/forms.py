@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 from flask_wtf import FlaskForm
@@ -26,12 +27,20 @@ def iso_date(form, field) -> None:
         raise ValidationError(_l("Write the date as YYYY-MM-DD, e.g. 2027-03-31.")) from e
 
 
+def one_line(form, field) -> None:
+    """No line breaks or other control characters: names go into e-mail subjects and
+    CSV cells, where a CR or LF would start a new header or row."""
+    if any(unicodedata.category(ch) == "Cc" for ch in field.data or ""):
+        raise ValidationError(_l("Write this on one line, without line breaks."))
+
+
 def _text(label, message, length=200):
     return StringField(
         label,
         validators=[
             DataRequired(message),
             Length(max=length, message=_l("This field is too long.")),
+            one_line,
         ],
     )
 

@@ -32,7 +32,10 @@ CERTIFICATE = {
     "required": ["code", "status", "holder", "issuer", "edition", "status_as_of", "completed_on"],
     "properties": {
         "code": {"type": "string"},
-        "status": {"type": "string", "enum": ["valid", "revoked", "replaced", "unknown"]},
+        "status": {
+            "type": "string",
+            "enum": ["valid", "revoked", "replaced", "invalid", "unknown"],
+        },
         "holder": NULLABLE_STRING,
         "issuer": {"type": "string"},
         "edition": {"type": ["integer", "null"]},
@@ -59,6 +62,7 @@ RESULT = {
                 "superseded",
                 "revoked",
                 "replaced",
+                "invalid",
                 "unknown",
                 "code_format",
                 "code_typo",

@@ -11,7 +11,6 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -35,6 +34,7 @@ from course.modules.organisations.models import (
     Organisation,
     VerificationLog,
 )
+from course.modules.security import services as security
 
 MAX_BULK_ROWS = 10_000
 INVITATION_VALID = timedelta(days=7)
@@ -111,6 +111,9 @@ def approve(organisation: Organisation, admin_id: int) -> None:
         raise Refused("decided")
     organisation.status = APPROVED
     organisation.decided_by_id, organisation.decided_at = admin_id, utcnow()
+    security.record(
+        "organisation_approved", actor_id=admin_id, subject=f"organisation:{organisation.id}"
+    )
     _add_member(organisation, organisation.applied_by_id, "admin")
 
 
@@ -121,6 +124,9 @@ def reject(organisation: Organisation, admin_id: int, reason: str) -> None:
         raise Refused("reason")
     organisation.status = REJECTED
     organisation.decided_by_id, organisation.decided_at = admin_id, utcnow()
+    security.record(
+        "organisation_rejected", actor_id=admin_id, subject=f"organisation:{organisation.id}"
+    )
     organisation.rejection_reason = reason.strip()[:500]
 
 
@@ -137,7 +143,7 @@ def _add_member(organisation: Organisation, user_id: int, role: str) -> None:
         db.session.add(Membership(organisation_id=organisation.id, user_id=user_id, role=role))
     user = accounts.get_user(user_id)
     if user.role == "learner":
-        user.role = "verifier"
+        accounts.set_role(user, "verifier")
     db.session.flush()
 
 
@@ -369,6 +375,12 @@ def verify_items(
                 continue
         parsed.append((row, typed, code, number, None))
     found = certificates.find_many([p[2] for p in parsed if p[2] and not p[4]])
+    # Counted as this organisation (or this token), never together with anonymous traffic.
+    requester = (
+        certificates.token_requester(token_id)
+        if token_id is not None
+        else certificates.organisation_requester(organisation.id)
+    )
     results = []
     for row, typed, code, number, error in parsed:
         if error:
@@ -379,7 +391,9 @@ def verify_items(
         if certificate is not None and number:
             try:
                 identity = (
-                    "match" if certificates.check_identity(certificate, number) else "no_match"
+                    "match"
+                    if certificates.check_identity(certificate, number, requester)
+                    else "no_match"
                 )
             except certificates.IdentityLocked:
                 identity = "locked"
@@ -460,6 +474,12 @@ def create_token(organisation: Organisation, name: str, user_id: int) -> str:
             created_by_id=user_id,
         )
     )
+    security.record(
+        "token_created",
+        actor_id=user_id,
+        subject=f"organisation:{organisation.id}",
+        detail=f"{secret[:10]}… {name}",
+    )
     db.session.flush()
     return secret
 
@@ -474,11 +494,18 @@ def tokens(organisation: Organisation) -> list[ApiToken]:
     )
 
 
-def revoke_token(organisation: Organisation, token_id: int) -> None:
+def revoke_token(organisation: Organisation, token_id: int, user_id: int | None = None) -> None:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.organisation_id != organisation.id:
         raise Refused("token")
-    token.revoked_at = token.revoked_at or utcnow()
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        security.record(
+            "token_revoked",
+            actor_id=user_id,
+            subject=f"organisation:{organisation.id}",
+            detail=f"{token.prefix}… {token.name}",
+        )
 
 
 def token_owner(secret: str, now: datetime | None = None) -> tuple[Organisation, ApiToken] | None:
@@ -496,7 +523,3 @@ def token_owner(secret: str, now: datetime | None = None) -> tuple[Organisation,
 def token_key(secret: str) -> str:
     """What rate limits count per token, without keeping the token itself."""
     return "token:" + _hash(secret or "")[:16]
-
-
-def base_url() -> str:
-    return current_app.config["COURSE_BASE_URL"]

@@ -3,9 +3,6 @@ and the verification API for organisations' tokens."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
     Blueprint,
     Response,
@@ -22,10 +19,12 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from course.core import spreadsheets
 from course.core.access import role_required
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX, _, preferred_language
-from course.core.mail import send_mail
+from course.core.links import absolute_url, base_url
+from course.core.mail import send_mail_after_commit
 from course.core.published import current_course
 from course.extensions import csrf, limiter
 from course.modules.organisations import services
@@ -33,7 +32,6 @@ from course.modules.organisations.forms import ApplicationForm
 
 bp = Blueprint("organisations", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
 api = Blueprint("organisations_api", __name__)
-CSV_BOM = "\ufeff"  # so spreadsheet programs open Cyrillic as UTF-8
 
 
 def _refused_message(reason: str) -> str:
@@ -197,7 +195,9 @@ def dashboard():
                     organisation, form.get("user", type=int) or 0, current_user.id
                 )
             else:
-                services.revoke_token(organisation, form.get("token", type=int) or 0)
+                services.revoke_token(
+                    organisation, form.get("token", type=int) or 0, current_user.id
+                )
 
         return _act(act, lambda: _dashboard_page(organisation, membership, course), ".dashboard")
     return _dashboard_page(organisation, membership, course)
@@ -225,8 +225,8 @@ def _send_invitation(organisation, email: str) -> None:
     except EmailNotValidError as e:
         raise services.Refused("invitation_email") from e
     secret = services.invite(organisation, email, current_user.id)
-    link = f"{current_app.config['COURSE_BASE_URL']}/{g.lang}/organisation/invitations/{secret}"
-    send_mail(
+    link = absolute_url("organisations.accept_invitation", secret=secret)
+    send_mail_after_commit(
         email,
         _("Invitation to verify certificates for %(name)s", name=organisation.name(g.lang)),
         _(
@@ -261,21 +261,18 @@ def accept_invitation(secret: str):
 def roster_csv():
     organisation, _membership = _staff()
     rows = services.roster(organisation, current_course(), request.args.get("status") or None)
-    out = io.StringIO()
-    out.write(CSV_BOM)
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Name"),
-            _("E-mail"),
-            _("Lessons read"),
-            _("Course"),
-            _("Certificate code"),
-            _("Certificate"),
-        ]
-    )
-    for r in rows:
-        writer.writerow(
+    header = [
+        _("Name"),
+        _("E-mail"),
+        _("Lessons read"),
+        _("Course"),
+        _("Certificate code"),
+        _("Certificate"),
+    ]
+    return spreadsheets.csv_response(
+        "roster.csv",
+        header,
+        (
             [
                 r.name,
                 r.email,
@@ -284,11 +281,8 @@ def roster_csv():
                 _display(r.certificate_code),
                 r.certificate_status,
             ]
-        )
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="roster.csv"'},
+            for r in rows
+        ),
     )
 
 
@@ -309,9 +303,7 @@ def checklist(user_id: int):
         organisation=organisation,
         row=row,
         code=code,
-        verify_url=f"{current_app.config['COURSE_BASE_URL']}/{g.lang}/verify/{code}"
-        if code
-        else None,
+        verify_url=absolute_url("certificates.verify_page", typed=code) if code else None,
     )
 
 
@@ -375,29 +367,21 @@ def _stream_results(organisation, items, unreadable, course):
 
 
 def _results_csv(results, unreadable):
-    out = io.StringIO()
-    out.write(CSV_BOM)
-    writer = csv.writer(out)
-    writer.writerow(["row", "code", "status", "holder", "edition", "completed_on", "identity"])
-    for r in results:
-        writer.writerow(
-            [
-                r.row,
-                _display(r.code) or r.typed,
-                r.status,
-                r.holder or "",
-                r.edition or "",
-                r.completed_on or "",
-                r.identity or "",
-            ]
-        )
-    for row in unreadable:
-        writer.writerow([row, "", "row_unreadable", "", "", "", ""])
-    return Response(
-        out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="verification.csv"'},
-    )
+    header = ["row", "code", "status", "holder", "edition", "completed_on", "identity"]
+    rows = [
+        [
+            r.row,
+            _display(r.code) or r.typed,
+            r.status,
+            r.holder or "",
+            r.edition or "",
+            r.completed_on or "",
+            r.identity or "",
+        ]
+        for r in results
+    ]
+    rows += [[row, "", "row_unreadable", "", "", "", ""] for row in unreadable]
+    return spreadsheets.csv_response("verification.csv", header, rows)
 
 
 # ---------------------------------------------------------------- the API
@@ -471,4 +455,4 @@ def api_verify():
 def openapi():
     from course.modules.organisations.openapi import document
 
-    return jsonify(document(current_app.config["COURSE_BASE_URL"]))
+    return jsonify(document(base_url()))

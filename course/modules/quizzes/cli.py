@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import csv
 import sys
 
 import click
 from flask.cli import AppGroup
 
+from course.core import spreadsheets
 from course.core.content import LANGUAGES
 from course.modules.quizzes import services
 
@@ -51,9 +51,7 @@ def question_stats(fmt: str) -> None:
         row.append(_options(s.overall.options))
         rows.append(row)
     if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(header)
-        writer.writerows(rows)
+        spreadsheets.write(sys.stdout, header, rows)
         return
     widths = [max(len(str(x)) for x in column) for column in zip(header, *rows, strict=True)]
     for row in [header, *rows]:

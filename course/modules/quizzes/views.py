@@ -18,6 +18,7 @@ from flask_login import current_user, login_required
 from course.core.access import role_required
 from course.core.db import db, utcnow
 from course.core.i18n import LANG_PREFIX, LANGUAGES, _, format_datetime
+from course.core.links import same_site_referrer
 from course.core.published import course_edition, current_course
 from course.modules.quizzes import services
 from course.modules.quizzes.answers import AnswerError, parse_answers
@@ -60,7 +61,9 @@ def _start(info: services.QuizInfo):
     except services.NotAvailable as blocked:
         db.session.commit()
         flash(_blocked_message(blocked), "error")
-        return redirect(request.referrer or url_for("learning.course_home"), 303)
+        # Back to the page the learner came from, if it is one of ours.
+        back = same_site_referrer(request.referrer, request.host)
+        return redirect(back or url_for("learning.course_home"), 303)
     db.session.commit()
     return redirect(url_for(".attempt_page", public_id=attempt.public_id), 303)
 
