@@ -411,7 +411,10 @@ function renderLog() {
 
 function exportLog() {
   const log = JSON.parse(localStorage.getItem(LOG) || "[]");
-  const quote = (v) => `"${String(v).replace(/"/g, '""')}"`;
+  // A cell starting with = + - @ tab or CR would be a formula in a spreadsheet (OWASP's
+  // CSV injection); a leading apostrophe keeps it text, as in the server's CSV files.
+  const cell = (v) => (/^[=+\-@\t\r]/.test(String(v)) ? "'" + String(v) : String(v));
+  const quote = (v) => `"${cell(v).replace(/"/g, '""')}"`;
   const lines = [["time", "code", "verdict"].join(","), ...log.map((r) => [r.time, r.code ? display(r.code) : "", r.verdict].map(quote).join(","))];
   const url = URL.createObjectURL(new Blob(["\ufeff" + lines.join("\r\n") + "\r\n"], { type: "text/csv" }));
   const link = document.createElement("a");

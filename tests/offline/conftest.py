@@ -71,8 +71,24 @@ def phone(browser):
     context = browser.new_context(
         viewport={"width": 390, "height": 844}, accept_downloads=True, service_workers="allow"
     )
+    # The pages run under the app's Content-Security-Policy: anything it blocks (an inline
+    # script or style, eval) is reported on the console and fails the test.
+    violations: list[str] = []
+
+    def watch(page) -> None:
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+
+    context.on("page", watch)
     yield context
     context.close()
+    assert not violations, "blocked by the Content-Security-Policy:\n" + "\n".join(violations)
 
 
 def go_offline(live: LiveServer, context) -> None:
@@ -82,7 +98,7 @@ def go_offline(live: LiveServer, context) -> None:
 
 def wait_until_installed(page, path: str) -> None:
     """The service worker controls the page and has `path` in its cache."""
-    page.wait_for_function("navigator.serviceWorker && navigator.serviceWorker.controller")
+    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
     page.wait_for_function(
         """async (path) => {
             for (const name of await caches.keys()) {

@@ -36,7 +36,7 @@ def issue(app, iin: str | None = None) -> dict:
 
 def open_verifier(page, live, lang: str) -> None:
     page.goto(f"{live.url}/{lang}/check")
-    page.wait_for_function("window.courseVerifierReady === true")
+    page.wait_for_function("() => window.courseVerifierReady === true")
     page.wait_for_selector('#data-state[data-state="fresh"]')
     wait_until_installed(page, f"/{lang}/check")
 
@@ -64,7 +64,7 @@ def test_genuine_and_tampered_certificates_offline_in_kazakh(app, live, phone):
     assert page.get_attribute("html", "lang") == "kk"
     go_offline(live, phone)
     page.reload()  # the verifier itself now comes from the service worker
-    page.wait_for_function("window.courseVerifierReady === true")
+    page.wait_for_function("() => window.courseVerifierReady === true")
     assert not page.evaluate("navigator.onLine")
     verdict, text = verify(page, cert["qr"], IIN)
     assert verdict == "green", text
@@ -132,7 +132,7 @@ def test_a_certificate_revoked_after_syncing_is_red_offline(app, live, phone):
     )
     go_offline(live, phone)
     page.reload()
-    page.wait_for_function("window.courseVerifierReady === true")
+    page.wait_for_function("() => window.courseVerifierReady === true")
     verdict, text = verify(page, cert["qr"])
     assert verdict == "red", text
     assert t(live.app, "kk", "Revoked") in text
@@ -143,7 +143,7 @@ def later(phone, url: str, delta: timedelta):
     page = phone.new_page()
     page.clock.install(time=datetime.now(UTC) + delta)
     page.goto(url)
-    page.wait_for_function("window.courseVerifierReady === true")
+    page.wait_for_function("() => window.courseVerifierReady === true")
     return page
 
 
@@ -196,7 +196,7 @@ def test_the_fallback_library_verifies_the_same_way(app, live, phone):
     open_verifier(page, live, "ru")
     go_offline(live, phone)
     page.reload()
-    page.wait_for_function("window.courseVerifierReady === true")
+    page.wait_for_function("() => window.courseVerifierReady === true")
     # The noble-ed25519 path, as in a browser without Ed25519 in WebCrypto.
     page.evaluate("window.courseVerifierUseFallback()")
     verdict, text = verify(page, cert["qr"])

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import csv
-import email
-import email.policy
 import io
 import re
-from pathlib import Path
 
 import pytest
 
@@ -18,7 +15,7 @@ from course.modules.organisations import services
 from tests import factories
 from tests.certificates.helpers import complete_course
 from tests.conftest import html_lang, sign_in
-from tests.helpers import t
+from tests.helpers import outbox, t
 
 BIN = "900101300017"  # the check digit rule is the IIN's
 OTHER_BIN = "850203400127"
@@ -127,8 +124,7 @@ def test_invite_a_verifier_by_email(app, org):
         .status_code
         == 302
     )
-    [path] = list(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
-    message = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    [message] = outbox(app)
     link = re.search(r"https?://\S+", message.get_content()).group(0)
     invited, _, _ = client_for(app, email="verifier@example.kz")
     accepted = invited.get("/" + link.split("/", 3)[3])

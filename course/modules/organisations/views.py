@@ -42,6 +42,7 @@ def _refused_message(reason: str) -> str:
         "reason": _("Give the reason for the rejection."),
         "invitation": _("This invitation does not work: it was used already or is not valid."),
         "invitation_email": _("This invitation was sent to another e-mail address."),
+        "email": _("Enter a valid e-mail address."),
         "self": _("You cannot remove yourself."),
         "not_member": _("This person is not on your staff."),
         "organisation": _("Choose an organisation from the list."),
@@ -100,14 +101,19 @@ def _decide_page() -> str:
     )
 
 
+# Refusals that mean "no such object of yours": another organisation's token, request or
+# staff member answers as if it did not exist.
+NOT_YOURS = frozenset({"token", "link", "not_member", "invitation_email"})
+
+
 def _act(action, page, endpoint: str):
-    """Do it and go back to the page, or say on that page (with a 400) why it was refused."""
+    """Do it and go back to the page, or say on that page (with a 4xx) why it was refused."""
     try:
         action()
     except services.Refused as e:
         db.session.rollback()
         flash(_refused_message(e.reason), "error")
-        return page(), 400
+        return page(), 404 if e.reason in NOT_YOURS else 400
     db.session.commit()
     flash(_("Saved."), "success")
     return redirect(url_for(endpoint))
@@ -223,7 +229,7 @@ def _send_invitation(organisation, email: str) -> None:
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError as e:
-        raise services.Refused("invitation_email") from e
+        raise services.Refused("email") from e
     secret = services.invite(organisation, email, current_user.id)
     link = absolute_url("organisations.accept_invitation", secret=secret)
     send_mail_after_commit(
@@ -245,12 +251,13 @@ def accept_invitation(secret: str):
         organisation = services.accept_invitation(secret, current_user.id)
     except services.Refused as e:
         db.session.rollback()
+        status = 404 if e.reason in NOT_YOURS else 400
         return render_template(
             "errors/error.html",
-            status=400,
-            title=_("Bad request"),
+            status=status,
+            title=_("Page not found") if status == 404 else _("Bad request"),
             message=_refused_message(e.reason),
-        ), 400
+        ), status
     db.session.commit()
     flash(_("You now verify certificates for %(name)s.", name=organisation.name(g.lang)), "success")
     return redirect(url_for(".dashboard"))

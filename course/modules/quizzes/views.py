@@ -157,7 +157,10 @@ def attempt_post(public_id: str):
         return _refused(_("What you sent is too large to be a quiz answer."))
     attempt = _attempt_or_none(public_id)
     if attempt is None:
-        return _refused(_("There is no such attempt of yours. Start the quiz again from its page."))
+        # 404, as for any other person's object: whether the id exists is not told.
+        return _refused(
+            _("There is no such attempt of yours. Start the quiz again from its page."), status=404
+        )
     actions = request.form.getlist("action")
     if len(actions) != 1 or actions[0] not in ACTIONS:
         return _refused(_("The form was not sent by one of its buttons. Reload the page."))
@@ -198,12 +201,12 @@ def attempt_post(public_id: str):
     return redirect(url_for(".attempt_page", public_id=attempt.public_id), 303)
 
 
-def _refused(message: str, next_url: str | None = None):
-    """A refused submission: a 400 page that says why; nothing was stored."""
+def _refused(message: str, next_url: str | None = None, status: int = 400):
+    """A refused submission: a 4xx page that says why; nothing was stored."""
     page = render_template(
         "quizzes/refused.html", title=_("Not accepted"), message=message, next_url=next_url
     )
-    return page, 400
+    return page, status
 
 
 def _answers_as_sent(attempt, course) -> dict:
