@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
 
     from course import extensions
-    from course.core import errors, i18n, published, security
+    from course.core import access, errors, i18n, published, security
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    access.init_app(app)
     published.init_app(app)  # loads and checks the published course
 
     from course.modules import register_modules

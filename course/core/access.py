@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import wraps
 
-from flask import abort, current_app, request
+from flask import Flask, abort, current_app, request
 from flask_login import current_user
 
 ROLES = ("learner", "trainer", "admin", "verifier")
@@ -30,6 +30,24 @@ def role_required(*roles: str) -> Callable:
                 abort(403)
             return view(*args, **kwargs)
 
+        wrapped.required_roles = roles
         return wrapped
 
     return decorator
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def options_need_the_role_too():
+        """Flask answers OPTIONS itself, without calling the view; on a role-protected
+        page it must still be refused, as any other method would be."""
+        if request.method != "OPTIONS" or request.endpoint is None:
+            return
+        view = app.view_functions.get(request.endpoint)
+        roles = getattr(view, "required_roles", None)
+        if roles is None:
+            return
+        if not current_user.is_authenticated:
+            abort(401)
+        if current_user.role not in (*roles, "admin"):
+            abort(403)

@@ -17,6 +17,7 @@ by the CLI before any app exists, and by tests without one.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -334,6 +335,15 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> _Map:
         key = loader.construct_object(key_node, deep=True)
         if isinstance(key, bool):  # `true:`/`false:` keys are option ids, not booleans
             key = str(key).lower()
+        try:
+            hash(key)  # `? [a, b]` is a list key; SafeLoader refuses it this same way
+        except TypeError:
+            raise yaml.constructor.ConstructorError(
+                "while constructing a mapping",
+                node.start_mark,
+                "found unhashable key",
+                key_node.start_mark,
+            ) from None
         if key in result:
             raise _DuplicateKey(key, key_node.start_mark.line + 1)
         result[key] = loader.construct_object(value_node, deep=True)
@@ -379,18 +389,30 @@ class _Loader:
     def problem(self, path: Path, line: int, message: str) -> None:
         self.problems.append(Problem(self.rel(path), line, message))
 
+    def read_text(self, path: Path) -> str | None:
+        """The file's text, or None (with a problem) when it is not UTF-8."""
+        try:
+            return path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as e:
+            self.problem(path, e.object[: e.start].count(b"\n") + 1, f"not UTF-8: {e.reason}")
+            return None
+
     def read_yaml(self, path: Path, text: str | None = None, line_offset: int = 0) -> Any:
         if text is None:
             if not path.is_file():
                 self.problem(path, 0, "file is missing")
                 return None
-            text = path.read_text(encoding="utf-8")
+            text = self.read_text(path)
+            if text is None:
+                return None
         try:
             data = yaml.load(text, Loader=_LineLoader)  # noqa: S506 - a SafeLoader subclass
         except _DuplicateKey as e:
             self.problem(path, e.line + line_offset, f"duplicate key or id '{e.key}'")
             return None
-        except yaml.YAMLError as e:
+        # PyYAML's own constructors raise ValueError for a date or time that cannot be
+        # (2026-02-30, 25:00), and its composer recurses once per level of nesting.
+        except (yaml.YAMLError, ValueError, RecursionError) as e:
             mark = getattr(e, "problem_mark", None)
             line = mark.line + 1 + line_offset if mark else 1 + line_offset
             self.problem(path, line, f"invalid YAML: {getattr(e, 'problem', e)}")
@@ -470,7 +492,7 @@ class _Loader:
         edition = self.integer(structure, "edition", structure_path, 1, 10_000)
         published = self.a_date(structure, "published", structure_path)
         langs = structure.get("languages")
-        if list(langs or []) != list(LANGUAGES):
+        if not isinstance(langs, list) or list(langs) != list(LANGUAGES):
             self.problem(
                 structure_path,
                 structure.line_of("languages"),
@@ -551,7 +573,7 @@ class _Loader:
                     self.text(entry, "term", tpath),
                     self.text(entry, "definition", tpath, multiline=True),
                 )
-            for extra in sorted(set(given) - set(ids)):
+            for extra in sorted(set(given) - set(ids), key=str):  # keys may be numbers too
                 self.problem(tpath, given.line_of(extra), f"unknown term '{extra}'")
         if len(texts) != len(LANGUAGES):
             return ()
@@ -575,7 +597,9 @@ class _Loader:
             if lang not in present:
                 self.problem(paths[lang], 0, f"the pocket reference is missing in '{lang}'")
                 continue
-            text = paths[lang].read_text(encoding="utf-8")
+            text = self.read_text(paths[lang])
+            if text is None:
+                continue
             match = re.match(r"---\n(.*?\n)---\n", text, re.S)
             data = self.read_yaml(paths[lang], match.group(1), 1) if match else None
             if not isinstance(data, _Map):
@@ -645,7 +669,9 @@ class _Loader:
             if not path.is_file():
                 self.problem(path, 0, f"lesson '{lesson_id}' is missing in '{lang}'")
                 continue
-            text = path.read_text(encoding="utf-8")
+            text = self.read_text(path)
+            if text is None:
+                continue
             match = re.match(r"---\n(.*?\n)---\n", text, re.S)
             if not match:
                 self.problem(path, 1, "front matter (between '---' lines) is missing")
@@ -713,7 +739,8 @@ class _Loader:
                     images[lang].append(target)
                     if not ref.alt:
                         self.problem(path, line, f"image '{ref.target}' has no alt text")
-                    if not target.startswith("media/") or not (self.root / target).is_file():
+                    # os.path.isfile: Path.is_file raises OSError for a name too long
+                    if not target.startswith("media/") or not os.path.isfile(self.root / target):
                         self.problem(path, line, f"image '{ref.target}' not found in media/")
                     continue
                 parts = target.split("/")
@@ -846,7 +873,7 @@ class _Loader:
         for lang, loaded in texts.items():
             for section, known in (("questions", used), ("scenarios", used_scenarios)):
                 extra = loaded.get(section) or _empty_map()
-                for unknown in sorted(set(extra) - known):
+                for unknown in sorted(set(extra) - known, key=str):  # keys may be numbers
                     self.problem(
                         text_paths[lang],
                         extra.line_of(unknown),
@@ -876,7 +903,7 @@ class _Loader:
             return None
         if module_id is None:
             module_id = item.get("module")
-            if module_id not in (module_ids or set()):
+            if not isinstance(module_id, str) or module_id not in (module_ids or set()):
                 self.problem(path, item.line_of("module"), f"unknown module '{module_id}'")
                 return None
         # -- options and the key
@@ -891,11 +918,11 @@ class _Loader:
                 return None
             option_ids = self.unique_ids(raw_options, None, path, "option id")
         raw_correct = item.get("correct")
-        correct = [str(c).lower() if isinstance(c, bool) else c for c in raw_correct or []]
         line = item.line_of("correct")
-        if not isinstance(raw_correct, list) or not correct:
+        if not isinstance(raw_correct, list) or not raw_correct:
             self.problem(path, line, "'correct' must list the right option ids")
             return None
+        correct = [str(c).lower() if isinstance(c, bool) else c for c in raw_correct]
         if any(c not in option_ids for c in correct) or len(set(correct)) != len(correct):
             self.problem(path, line, "'correct' must name distinct ids from 'options'")
             return None
@@ -939,7 +966,7 @@ class _Loader:
                     option_text[o][lang] = self.text(given, o, tpath) if o in given else ""
                     if o not in given:
                         self.problem(tpath, given.line, f"'{qid}': option '{o}' has no text")
-                for extra in sorted(set(given) - set(option_ids)):
+                for extra in sorted(set(given) - set(option_ids), key=str):
                     self.problem(tpath, given.line_of(extra), f"'{qid}': unknown option '{extra}'")
             if scenario_id:
                 scenarios = texts[lang].get("scenarios") or _empty_map()

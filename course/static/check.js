@@ -275,7 +275,11 @@ async function verifyText(text, data) {
   try {
     const message = cborDecode(b32Decode(match[1]));
     if (message.tag !== 18 || !Array.isArray(message.value) || message.value.length !== 4) throw 0;
-    const [protectedBytes, , payload, signature] = message.value;
+    const [protectedBytes, unprotected, payload, signature] = message.value;
+    // The unprotected header is outside the signature: ours is always an empty map, so
+    // anything else was added by someone else (the server's parser refuses it too).
+    if (!(unprotected instanceof Map) || unprotected.size !== 0) throw 0;
+    if (![protectedBytes, payload, signature].every((part) => part instanceof Uint8Array)) throw 0;
     const header = cborDecode(protectedBytes);
     if (header.get(1) !== -8 || !(header.get(4) instanceof Uint8Array)) throw 0;
     kid = hex(header.get(4));

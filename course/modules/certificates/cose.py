@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import io
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import cbor2
@@ -66,16 +68,46 @@ def sign(claims: dict, private_key: Ed25519PrivateKey) -> bytes:
     return cbor2.dumps(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
 
 
+def _decode_whole(data: bytes):
+    """The one CBOR item that `data` is, with nothing after it; raises MalformedPayload.
+
+    `cbor2.loads` stops after the first item and ignores the rest, so bytes added to a
+    genuine message would pass unseen. The decoder may read ahead from a seekable file,
+    but it seeks back to the end of the item it decoded, so `fp.read()` returns exactly
+    what follows. (Re-encoding and comparing lengths would be wrong: CBOR allows longer
+    encodings of the same length or number than the ones cbor2 writes.)
+    """
+    fp = io.BytesIO(data)
+    item = cbor2.CBORDecoder(fp).decode()
+    if fp.read():
+        raise MalformedPayload("trailing bytes")
+    return item
+
+
 def parse(data: bytes) -> Signed:
+    """A COSE_Sign1 of ours, strictly: tag 18, four elements, an empty unprotected map.
+
+    The unprotected header is outside the signature, so anything in it could have been
+    put there by anyone: ours is always empty, and a message with more is refused.
+    """
     try:
-        message = cbor2.loads(data)
-        if isinstance(message, cbor2.CBORTag):
-            if message.tag != COSE_SIGN1_TAG:
-                raise MalformedPayload("tag")
-            message = message.value
-        protected_bytes, _unprotected, payload, signature = message
-        protected = cbor2.loads(protected_bytes)
-        claims = cbor2.loads(payload)
+        message = _decode_whole(data)
+        if not isinstance(message, cbor2.CBORTag) or message.tag != COSE_SIGN1_TAG:
+            raise MalformedPayload("tag")
+        # Inside a tag cbor2 gives an array as a tuple and a map as a frozendict.
+        if not isinstance(message.value, list | tuple) or len(message.value) != 4:
+            raise MalformedPayload("structure")
+        protected_bytes, unprotected, payload, signature = message.value
+        if (
+            not isinstance(protected_bytes, bytes)
+            or not isinstance(unprotected, Mapping)
+            or unprotected
+            or not isinstance(payload, bytes)
+            or not isinstance(signature, bytes)
+        ):
+            raise MalformedPayload("structure")
+        protected = _decode_whole(protected_bytes)
+        claims = _decode_whole(payload)
     except MalformedPayload:
         raise
     except Exception as e:  # cbor2 raises many kinds on garbage; all mean "not ours"
@@ -85,7 +117,6 @@ def parse(data: bytes) -> Signed:
         or protected.get(ALG) != EDDSA
         or not isinstance(protected.get(KID), bytes)
         or not isinstance(claims, dict)
-        or not isinstance(signature, bytes)
     ):
         raise MalformedPayload("header")
     return Signed(protected[KID], claims, signature, _sig_structure(protected_bytes, payload))

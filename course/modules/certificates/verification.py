@@ -88,7 +88,18 @@ def read_claims(raw: dict) -> Claims:
             status_index=int(private["s"]),
             iin_tag=int(private["t"]) if "t" in private else None,
         )
-    except (KeyError, TypeError, ValueError, AttributeError, codes.CodeError) as e:
+    # OverflowError and OSError: an issue time or a number too large for a date or an
+    # int (10**20, infinity); the claims are read before the signature is checked, so
+    # anyone can send them.
+    except (
+        KeyError,
+        TypeError,
+        ValueError,
+        AttributeError,
+        OverflowError,
+        OSError,
+        codes.CodeError,
+    ) as e:
         raise cose.MalformedPayload("claims") from e
 
 
@@ -112,6 +123,9 @@ def _with_status(claims: Claims, kid: str, key_list: dict, status_document: dict
     if status_document is None:
         return Verdict(VALID, claims, kid)
     revoked, replaced = status_bits(status_document, key_list)
+    if not 0 <= claims.status_index < len(revoked) * 8:
+        # Our lists all have LIST_SIZE entries: a shorter one is not the list we publish.
+        raise UntrustedList("status list")
     if statuslist.is_set(revoked, claims.status_index):
         replaced_too = replaced is not None and statuslist.is_set(replaced, claims.status_index)
         return Verdict(REPLACED if replaced_too else REVOKED, claims, kid, True)
