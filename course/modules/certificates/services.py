@@ -21,6 +21,7 @@ from course.config import secret_in_file
 from course.core.content import Course
 from course.core.db import db, utcnow
 from course.core.i18n import _, format_date
+from course.core.links import absolute_url
 from course.core.mail import send_mail_after_commit
 from course.core.published import editions
 from course.modules.accounts import services as accounts
@@ -221,7 +222,7 @@ def _texts(course: Course, certificate: Certificate, lang: str) -> pdf.Side:
             issuer=_("Issued by %(issuer)s", issuer=current_app.config["COURSE_ISSUER"] or base),
             verify=_(
                 "To verify: scan the QR code, or enter the code at %(url)s",
-                url=f"{base}/{lang}/verify",
+                url=absolute_url("certificates.verify_form", lang=lang),
             ),
         )
 
@@ -295,7 +296,8 @@ def issue(user_id: int, completion, course: Course, now: datetime | None = None)
     return certificate
 
 
-def send_issued_mail(user_id: int, certificate: Certificate, link: str) -> None:
+def send_issued_mail(user_id: int, certificate: Certificate) -> None:
+    """The holder is told, in their language, once the issuing transaction commits."""
     user = accounts.get_user(user_id)
     with force_locale(user.locale):
         subject = _("Your certificate of completed training")
@@ -305,9 +307,9 @@ def send_issued_mail(user_id: int, certificate: Certificate, link: str) -> None:
             "%(link)s\n\n"
             "Its code is %(code)s. An organisation or a commission can check it at %(verify)s.",
             name=user.full_name,
-            link=link,
+            link=absolute_url("certificates.my_certificate", lang=user.locale),
             code=codes.display(certificate.code),
-            verify=f"{issuer()}/{user.locale}/verify",
+            verify=absolute_url("certificates.verify_form", lang=user.locale),
         )
     send_mail_after_commit(user.email, subject, body)
 

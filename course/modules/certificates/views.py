@@ -23,6 +23,7 @@ from flask_login import current_user, login_required
 from course.core.access import role_required
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX, _, preferred_language
+from course.core.links import absolute_url
 from course.core.published import current_course
 from course.extensions import csrf, limiter
 from course.modules.certificates import codes, iin, services, verification
@@ -86,9 +87,7 @@ def my_certificate():
     qr_svg = segno.make(certificate.qr_text, error="q", boost_error=False).svg_inline(
         scale=3, omitsize=True
     )
-    share = (
-        f"{current_app.config['COURSE_BASE_URL']}/{g.lang}/verify/{codes.display(certificate.code)}"
-    )
+    share = absolute_url("certificates.verify_page", typed=codes.display(certificate.code))
     page = render_template(
         "certificates/mine.html",
         certificate=certificate,
