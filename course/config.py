@@ -107,6 +107,8 @@ def build_config(test_config: dict | None = None) -> dict:
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         # A session unused this long ends (remember-me included); sign in again.
         "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", str(8 * 60))),
+        # However active, a session ends this long after sign-in (ASVS 3.3.2).
+        "SESSION_MAX_HOURS": int(os.environ.get("SESSION_MAX_HOURS", "12")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
@@ -150,13 +152,14 @@ def build_config(test_config: dict | None = None) -> dict:
         "SESSION_COOKIE_SECURE": base_url.startswith("https://"),
         "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
-        "REMEMBER_COOKIE_DURATION": timedelta(days=14),
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
         # How long a writer waits for SQLite's lock. Never 0: with 0, most concurrent
         # writes fail with "database is locked" (../shared/design/performance.md).
         "DATABASE_BUSY_TIMEOUT": 5.0,
     }
     config.update(test_config)
+    # Remember-me keeps a session across browser restarts, within the same bound.
+    config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(hours=config["SESSION_MAX_HOURS"]))
     options: dict = {"pool_pre_ping": True}
     uri = config["SQLALCHEMY_DATABASE_URI"]
     if uri.startswith("sqlite"):

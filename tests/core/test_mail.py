@@ -3,10 +3,11 @@
 from pathlib import Path
 
 from course.core.db import db
-from course.core.mail import send_mail_after_commit
+from course.core.mail import send_mail_after_commit, wait_for_mail
 
 
 def outbox(app) -> list[Path]:
+    wait_for_mail()
     return sorted(Path(app.config["MAIL_OUTBOX"]).glob("*.eml"))
 
 

@@ -136,6 +136,39 @@ def test_a_session_in_use_does_not_expire(make_app, user):
     assert client.get("/kk/account").status_code == 200
 
 
+def test_a_session_ends_after_its_lifetime_however_active(make_app, user):
+    app = make_app(SESSION_MAX_HOURS=12)
+    client = app.test_client()
+    sign_in(client, user["email"], user["password"])
+    with client.session_transaction() as session:
+        session["since"] -= 12 * 3600 + 60
+    assert client.get("/kk/account").status_code == 302
+    with app.app_context():
+        from course.modules.security import services as security
+
+        [ended] = security.events(security.Filter(kind="session_expired"))
+        assert ended.detail == "lifetime"
+
+
+def test_the_owner_is_told_when_the_password_changes(app, user, lang):
+    client = app.test_client()
+    sign_in(client, user["email"], user["password"])
+    response = client.post(
+        f"/{lang}/account",
+        data={
+            "form": "password",
+            "pw-current": user["password"],
+            "pw-password": "another long password",
+            "pw-confirm": "another long password",
+        },
+    )
+    assert response.status_code == 302
+    [message] = outbox(app)
+    assert message["To"] == user["email"]
+    assert message["Subject"] == t(app, "kk", "Your password was changed")
+    assert "/kk/password/forgot" in message.get_content()
+
+
 # ---------------------------------------------------------------- identity-check locks
 
 

@@ -30,8 +30,8 @@ from course.modules.accounts.names import normalize_name
 from course.modules.security import services as security
 
 # The privacy notice a learner consents to; a new text gets a new version.
-CONSENT_VERSION = "2026-11-27"
-MIN_PASSWORD_LENGTH = 10
+CONSENT_VERSION = "2026-12-02"
+MIN_PASSWORD_LENGTH = 12  # ASVS 2.1.1
 MAX_PASSWORD_LENGTH = 128
 REGISTRATION_LINK_VALID = timedelta(hours=24)
 # The session's last-seen time is written at most this often (each write is a cookie).
@@ -371,6 +371,21 @@ def send_password_reset(user: User, token: str) -> None:
     send_mail_later(user.email, subject, body)
 
 
+def send_password_changed(user: User) -> None:
+    """Tell the owner, so that a change they did not make does not go unnoticed."""
+    with force_locale(user.locale):
+        subject = _("Your password was changed")
+        body = _(
+            "Hello, %(name)s.\n\n"
+            "The password of your account on the observer course was just changed, and "
+            "every session was signed out. If it was you, nothing more is needed.\n\n"
+            "If it was not you, choose a new password at once:\n\n%(reset)s",
+            name=user.full_name,
+            reset=absolute_url("accounts.forgot_password", lang=user.locale),
+        )
+    send_mail_later(user.email, subject, body)
+
+
 def request_password_reset(email: str) -> None:
     """Send a reset link if the address has an account; the caller answers the same
     either way (and the mail leaves after the response, so timing does not tell)."""
@@ -393,19 +408,28 @@ def init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @app.before_request
-    def end_idle_sessions():
-        """A session unused for SESSION_IDLE_MINUTES ends, remember-me cookie and all."""
+    def end_stale_sessions():
+        """A session unused for SESSION_IDLE_MINUTES, or older than SESSION_MAX_HOURS,
+        ends, remember-me cookie and all."""
         if request.endpoint == "static" or not current_user.is_authenticated:
             return
         now = int(time.time())
-        seen = session.get("seen")
-        if isinstance(seen, int) and now - seen > app.config["SESSION_IDLE_MINUTES"] * 60:
+        seen, since = session.get("seen"), session.get("since")
+        idle = isinstance(seen, int) and now - seen > app.config["SESSION_IDLE_MINUTES"] * 60
+        old = isinstance(since, int) and now - since > app.config["SESSION_MAX_HOURS"] * 3600
+        if idle or old:
             security.record_now(
-                "session_expired", actor_id=current_user.id, subject=f"user:{current_user.id}"
+                "session_expired",
+                actor_id=current_user.id,
+                subject=f"user:{current_user.id}",
+                detail="idle" if idle else "lifetime",
             )
             logout_user()
             session.pop("seen", None)
+            session.pop("since", None)
             return
+        if not isinstance(since, int):
+            session["since"] = now  # restored from a remember-me cookie
         if not isinstance(seen, int) or now - seen >= SEEN_GRANULARITY_SECONDS:
             session["seen"] = now
 

@@ -93,7 +93,7 @@ def _start_session(user, remember: bool) -> None:
     """Sign in with a fresh CSRF token (one seen before sign-in must not carry over)."""
     session.pop("csrf_token", None)
     login_user(user, remember=remember)
-    session["seen"] = int(time.time())
+    session["seen"] = session["since"] = int(time.time())
     security.record("sign_in", actor_id=user.id, subject=f"user:{user.id}")
 
 
@@ -152,10 +152,12 @@ def reset_password(token: str):
         return render_template("accounts/reset_invalid.html"), 400
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        if services.reset_password(token, form.password.data) is None:
+        changed = services.reset_password(token, form.password.data)
+        if changed is None:
             db.session.rollback()
             return render_template("accounts/reset_invalid.html"), 400
         db.session.commit()
+        services.send_password_changed(changed)
         logout_user()
         flash(_("Your password has been changed. Sign in with the new one."), "success")
         return redirect(url_for("accounts.sign_in"))
@@ -195,7 +197,10 @@ def account():
                 message = _("Your password has been changed.")
             db.session.commit()
             if which == "password":
-                login_user(current_user)  # the session id changed with the password
+                user = current_user._get_current_object()  # not the proxy: login_user keeps it
+                login_user(user)  # the session id changed with the password
+                session["seen"] = session["since"] = int(time.time())
+                services.send_password_changed(user)
             flash(message, "success")
             return redirect(url_for("accounts.account"))
         return render_template("accounts/account.html", **forms), 400
