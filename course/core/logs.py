@@ -10,7 +10,7 @@ token are dropped.
 from __future__ import annotations
 
 import re
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 REDACTED = "[redacted]"
 _SECRET_SEGMENTS = [
@@ -37,8 +37,15 @@ def redact_path(path: str) -> str:
 
 
 def redact_query(query: str) -> str:
-    keys = {key.lower() for key, _value in parse_qsl(query, keep_blank_values=True)}
-    return "" if keys & _SECRET_QUERY_KEYS else query
+    """Dropped when it names a code, an IIN or a token; a path inside it (the sign-in
+    page's `next`, which may be an invitation link) is redacted like any path."""
+    pairs = parse_qsl(query, keep_blank_values=True)
+    if {key.lower() for key, _value in pairs} & _SECRET_QUERY_KEYS:
+        return ""
+    redacted = [(key, redact_path(value)) for key, value in pairs]
+    if redacted == pairs:
+        return query
+    return urlencode(redacted, safe="/[]")
 
 
 def redact_url(url: str) -> str:

@@ -440,6 +440,20 @@ def test_the_access_log_never_shows_a_secret(path, shown):
     assert "code=ABCD" not in environ["RAW_URI"]
 
 
+def test_a_secret_in_the_sign_in_pages_next_is_redacted_too():
+    from course.core.logs import redact_environ
+
+    # Opening an invitation while signed out sends the browser to sign in, next=the link.
+    environ = redact_environ(
+        {
+            "PATH_INFO": "/kk/sign-in",
+            "QUERY_STRING": "next=%2Fkk%2Forganisation%2Finvitations%2FS3CR3T",
+        }
+    )
+    assert "S3CR3T" not in environ["RAW_URI"]
+    assert environ["QUERY_STRING"] == "next=/kk/organisation/invitations/[redacted]"
+
+
 def test_mail_leaves_on_another_thread_after_the_answer(app, client, user, monkeypatch):
     from course.core import mail
 
