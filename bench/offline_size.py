@@ -34,7 +34,7 @@ def main() -> None:
             from flask_migrate import upgrade
 
             upgrade()
-        from course.core.published import current_course
+        from course.core.content.published import current_course
         from course.modules.offline import services
 
         client = app.test_client()

@@ -21,7 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
 
     from course import extensions
-    from course.core import access, errors, i18n, published, security
+    from course.core import access, errors, i18n, security
+    from course.core.content import published
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(

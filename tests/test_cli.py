@@ -92,7 +92,7 @@ def test_users_add_reads_the_password_from_stdin(app):
 @pytest.mark.parametrize(
     ("args", "stdin", "message"),
     [
-        (["users", "add", "x@example.kz", "--name", "Иван Петров"], "short\n", "at least 10"),
+        (["users", "add", "x@example.kz", "--name", "Иван Петров"], "short\n", "at least 12"),
         (["users", "add", "x@example.kz"], "a long password\n", "--name is required"),
         (
             ["users", "add", "not-an-email", "--name", "Иван Петров"],

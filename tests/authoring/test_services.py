@@ -10,7 +10,7 @@ from PIL import Image
 
 from course.core.content import load_course
 from course.core.db import db
-from course.core.published import current_course, editions
+from course.core.content.published import current_course, editions
 from course.modules.authoring import questions, services
 from course.modules.authoring import units as u
 from course.modules.authoring.models import Revision

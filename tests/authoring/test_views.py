@@ -13,7 +13,7 @@ from werkzeug.datastructures import MultiDict
 
 from course.core.content import load_course
 from course.core.db import db
-from course.core.published import current_course, editions
+from course.core.content.published import current_course, editions
 from course.modules.authoring import services
 from course.modules.authoring.models import Revision
 from course.modules.quizzes import services as quizzes

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from course.core.db import db
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.modules.quizzes import services as quizzes
 from tests import factories
 from tests.quizzes.helpers import answers_for, read_lessons

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course.core.db import db, utcnow
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.modules.accounts import services as accounts
 from course.modules.certificates import iin, services, verification
 from course.modules.certificates.models import AuditEvent, Certificate

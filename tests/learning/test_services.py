@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from course.core.db import db
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.modules.learning import services
 from tests import factories
 

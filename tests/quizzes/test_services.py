@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.exc import IntegrityError
 
 from course.core.db import db, utcnow
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.modules.quizzes import services
 from course.modules.quizzes.models import Attempt, AttemptQuestion, CourseCompletion
 from course.modules.quizzes.signals import course_completed

@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
 from course.core.db import db
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.modules.quizzes import services
 from course.modules.quizzes.models import Attempt, AttemptQuestion
 from tests import factories

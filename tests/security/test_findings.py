@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import func, select
 
 from course.core.db import db
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.core.spreadsheets import FORMULA_STARTS, safe_cell
 from course.modules.accounts import services as accounts
 from course.modules.accounts.models import PasswordResetToken

@@ -29,7 +29,7 @@ from werkzeug.datastructures import MultiDict
 
 from course import create_app
 from course.core.db import db
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.modules.authoring import services as authoring
 from course.modules.certificates import codes
 from course.modules.certificates import services as certificates

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from course.core import markdown
+from course.core.content import markdown
 
 _FOLDER = Path(__file__).parent / "privacy"
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from course.core.content import ID_PATTERN, LANGUAGES
+from course.core.content.published import editions
 from course.core.db import db
 from course.core.files import atomic_write
-from course.core.published import editions
 from course.modules.authoring import units as u
 from course.modules.authoring.models import NEUTRAL, Revision
 from course.modules.authoring.services import (

@@ -31,11 +31,11 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import delete, select
 
-from course.core.content import LANGUAGES, Problem, check_content
+from course.core.content import LANGUAGES, Problem, check_content, layout
+from course.core.content.editions import EditionRecord, PublishRefused, module_files
+from course.core.content.published import editions
 from course.core.db import db, utcnow
-from course.core.editions import EditionRecord, PublishRefused, module_files
 from course.core.files import atomic_write
-from course.core.published import editions
 from course.modules.authoring import units as u
 from course.modules.authoring.models import NEUTRAL, Alignment, Revision
 from course.modules.security import services as security
@@ -271,13 +271,13 @@ def _neutral_files(
         module_id, lesson_id = rest.removesuffix(":meta").split("/")
         meta = u.load_yaml(value) or {}
         for lang in LANGUAGES:
-            path = f"{lang}/{module_id}/{lesson_id}.md"
+            path = layout.lesson(lang, module_id, lesson_id)
             files[path] = u.set_lesson_meta(
                 read(path), lesson_id, meta["minutes"], meta["status_as_of"]
             )
     elif kind == "module":
         module_id = rest.removesuffix(":status_as_of")
-        text = read("course.yaml") or ""
+        text = read(layout.STRUCTURE) or ""
         pattern = re.compile(
             rf"(-\s+id:\s*{re.escape(module_id)}\s*\n(?:[ \t]+[^\n]*\n)*?[ \t]+status_as_of:[ \t]*)"
             r"(\S+)"
@@ -285,7 +285,7 @@ def _neutral_files(
         new_text, count = pattern.subn(lambda m: m.group(1) + str(value), text, count=1)
         if count != 1:
             raise KeyError(key)
-        files["course.yaml"] = new_text
+        files[layout.STRUCTURE] = new_text
 
 
 def save(

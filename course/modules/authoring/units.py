@@ -13,7 +13,6 @@ here imports Flask; nothing here writes files (see services.py).
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,10 +20,9 @@ from typing import Any
 
 import yaml
 
-from course.core.content import ID_PATTERN, LANGUAGES
+from course.core.content import ID_PATTERN, LANGUAGES, layout
 
-FINAL_EXAM = "final-exam"
-_FRONT_MATTER = re.compile(r"---\n(.*?\n)---\n", re.S)
+FINAL_EXAM = layout.FINAL_EXAM
 
 
 def normalize(text: str | None) -> str:
@@ -103,7 +101,7 @@ class LessonFile:
 
     @classmethod
     def parse(cls, text: str | None) -> LessonFile:
-        match = _FRONT_MATTER.match(text or "")
+        match = layout.FRONT_MATTER.match(text or "")
         if not match:
             return cls({}, normalize(text))
         front = load_yaml(match.group(1))
@@ -128,12 +126,17 @@ class QuestionSet:
     @classmethod
     def for_module(cls, module_id: str) -> QuestionSet:
         return cls(
-            module_id, f"quizzes/{module_id}.yaml", "questions", f"{{lang}}/{module_id}/quiz.yaml"
+            module_id,
+            layout.quiz_structure(module_id),
+            "questions",
+            layout.quiz_text("{lang}", module_id),
         )
 
     @classmethod
     def final_exam(cls) -> QuestionSet:
-        return cls(FINAL_EXAM, "quizzes/final-exam.yaml", "pool", "{lang}/final-exam.yaml")
+        return cls(
+            FINAL_EXAM, layout.quiz_structure(FINAL_EXAM), "pool", layout.final_exam_text("{lang}")
+        )
 
     def text_path(self, lang: str) -> str:
         return self.text_file.format(lang=lang)
@@ -168,7 +171,7 @@ class Draft:
         self.root = Path(root)
         # Files changed by a save in progress, read instead of the disk's copies.
         self.overlay = dict(overlay or {})
-        structure = load_yaml(self.read("course.yaml"))
+        structure = load_yaml(self.read(layout.STRUCTURE))
         self.structure: dict = structure if isinstance(structure, dict) else {}
         self.modules: list[DraftModule] = []
         for raw in self.structure.get("modules") or []:
@@ -181,7 +184,7 @@ class Draft:
                     raw["id"],
                     as_of if isinstance(as_of, date) else None,
                     lessons,
-                    self.read(f"quizzes/{raw['id']}.yaml") is not None,
+                    self.read(layout.quiz_structure(raw["id"])) is not None,
                 )
             )
         self._units: dict[str, Unit] | None = None
@@ -199,7 +202,7 @@ class Draft:
 
     def question_sets(self) -> list[QuestionSet]:
         sets = [QuestionSet.for_module(m.id) for m in self.modules if m.has_quiz]
-        if self.read("quizzes/final-exam.yaml") is not None:
+        if self.read(layout.quiz_structure(FINAL_EXAM)) is not None:
             sets.append(QuestionSet.final_exam())
         return sets
 
@@ -233,7 +236,7 @@ class Draft:
 
     def _collect(self) -> list[Unit]:
         found = [
-            Unit(f"course:{k}", None, "course", k, "{lang}/course.yaml", (k,))
+            Unit(f"course:{k}", None, "course", k, layout.course_text("{lang}"), (k,))
             for k in ("title", "tagline", "description")
         ]
         for m in self.modules:
@@ -243,14 +246,14 @@ class Draft:
                     m.id,
                     f"module:{m.id}",
                     k,
-                    f"{{lang}}/{m.id}/module.yaml",
+                    layout.module_text("{lang}", m.id),
                     (k,),
                 )
                 for k in ("title", "summary")
             ]
             for lesson in m.lessons:
                 page = f"lesson:{m.id}/{lesson}"
-                file = f"{{lang}}/{m.id}/{lesson}.md"
+                file = layout.lesson("{lang}", m.id, lesson)
                 found.append(Unit(f"{page}:title", m.id, page, "title", file, ("front", "title")))
                 found.append(Unit(f"{page}:body", m.id, page, "body", file, ("body",)))
         for qset in self.question_sets():
@@ -291,14 +294,21 @@ class Draft:
                         ("scenarios", scenario),
                     )
                 )
-        if any(self.read(f"{lang}/pocket.md") is not None for lang in LANGUAGES):
+        if any(self.read(layout.pocket(lang)) is not None for lang in LANGUAGES):
             found.append(
                 Unit(
-                    "pocket:title", None, "pocket", "title", "{lang}/pocket.md", ("front", "title")
+                    "pocket:title",
+                    None,
+                    "pocket",
+                    "title",
+                    layout.pocket("{lang}"),
+                    ("front", "title"),
                 )
             )
-            found.append(Unit("pocket:body", None, "pocket", "body", "{lang}/pocket.md", ("body",)))
-        terms = load_yaml(self.read("glossary.yaml"))
+            found.append(
+                Unit("pocket:body", None, "pocket", "body", layout.pocket("{lang}"), ("body",))
+            )
+        terms = load_yaml(self.read(layout.GLOSSARY))
         for term in (terms.get("terms") if isinstance(terms, dict) else None) or []:
             if is_id(term):
                 for kind in ("term", "definition"):
@@ -308,7 +318,7 @@ class Draft:
                             None,
                             "glossary",
                             kind,
-                            "{lang}/glossary.yaml",
+                            layout.glossary_text("{lang}"),
                             ("terms", term, kind),
                         )
                     )

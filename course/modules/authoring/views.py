@@ -22,13 +22,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from course.core import markdown
 from course.core.access import role_required
-from course.core.content import LANGUAGES
+from course.core.content import LANGUAGES, markdown
+from course.core.content.editions import EditionExists, today_in
+from course.core.content.published import editions
 from course.core.db import db
-from course.core.editions import EditionExists, today_in
 from course.core.i18n import LANG_PREFIX, _, current_language
-from course.core.published import editions
 from course.modules.authoring import services
 from course.modules.authoring import units as u
 from course.modules.authoring.forms import (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from course.core.published import current_course
+from course.core.content.published import current_course
 from course.modules.certificates import services
 
 

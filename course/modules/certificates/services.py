@@ -19,11 +19,11 @@ from sqlalchemy.exc import IntegrityError
 
 from course.config import secret_in_file
 from course.core.content import Course
+from course.core.content.published import editions
 from course.core.db import db, utcnow
 from course.core.i18n import _, format_date
 from course.core.links import absolute_url
 from course.core.mail import send_mail_after_commit
-from course.core.published import editions
 from course.modules.accounts import services as accounts
 from course.modules.certificates import (
     codes,
@@ -198,12 +198,6 @@ def local_date(moment: datetime):
     return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
-def status_as_of(course: Course):
-    """The date of the law the training reflects, as printed on the certificate: the
-    oldest module's, so that a verifier is never told the training is newer than it is."""
-    return min(m.status_as_of for m in course.modules)
-
-
 def _texts(course: Course, certificate: Certificate, lang: str) -> pdf.Side:
     base = issuer()
     with force_locale(lang):
@@ -263,7 +257,7 @@ def _new(user_id: int, completion, name: str, course: Course, now: datetime) -> 
         user_id=user_id,
         completion_id=completion.id,
         edition=completion.edition,
-        status_as_of=status_as_of(course),
+        status_as_of=course.law_as_of,
         holder_name=name,
         completed_at=completion.completed_at,
         final_score=completion.final_score,

@@ -21,10 +21,10 @@ from flask import (
 from flask_login import current_user, login_required
 
 from course.core.access import role_required
+from course.core.content.published import current_course
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX, _, preferred_language
 from course.core.links import absolute_url
-from course.core.published import current_course
 from course.extensions import csrf, limiter
 from course.modules.certificates import codes, iin, services, verification
 

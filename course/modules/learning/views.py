@@ -16,9 +16,9 @@ from flask import (
 from flask_login import current_user, login_required
 
 from course.core.content import Lesson, Module
+from course.core.content.published import current_course
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX
-from course.core.published import current_course
 from course.modules.learning import services
 
 bp = Blueprint("learning", __name__, url_prefix=LANG_PREFIX, template_folder="templates")

@@ -15,7 +15,6 @@ from flask import current_app, url_for
 
 from course.core.content import Course
 from course.core.i18n import _, format_date
-from course.modules.certificates import services as certificates
 from course.modules.offline import pdf
 
 STATIC = Path(__file__).resolve().parents[2] / "static"
@@ -72,7 +71,7 @@ def precache_urls(langs: tuple[str, ...], course: Course) -> list[str]:
 
 
 def law_date(course: Course) -> date:
-    return certificates.status_as_of(course)
+    return course.law_as_of
 
 
 def edition_line(course: Course, lang: str) -> str:

@@ -21,11 +21,11 @@ from flask_login import current_user, login_required
 
 from course.core import spreadsheets
 from course.core.access import role_required
+from course.core.content.published import current_course
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX, _, preferred_language
 from course.core.links import absolute_url, base_url
 from course.core.mail import send_mail_after_commit
-from course.core.published import current_course
 from course.extensions import csrf, limiter
 from course.modules.organisations import services
 from course.modules.organisations.forms import ApplicationForm

@@ -16,10 +16,10 @@ from flask import (
 from flask_login import current_user, login_required
 
 from course.core.access import role_required
+from course.core.content.published import course_edition, current_course
 from course.core.db import db, utcnow
 from course.core.i18n import LANG_PREFIX, LANGUAGES, _, format_datetime
 from course.core.links import same_site_referrer
-from course.core.published import course_edition, current_course
 from course.modules.quizzes import services
 from course.modules.quizzes.answers import AnswerError, parse_answers
 

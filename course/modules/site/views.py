@@ -7,9 +7,9 @@ from flask_login import current_user
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from course.core.content.published import current_course
 from course.core.db import db
 from course.core.i18n import preferred_language
-from course.core.published import current_course
 
 bp = Blueprint("site", __name__)
 
