@@ -151,7 +151,7 @@ def test_anonymous_misses_lock_anonymous_checks_only_and_are_logged():
 
 @pytest.mark.usefixtures("ctx")
 def test_one_address_spreading_guesses_over_certificates_is_paused(monkeypatch):
-    monkeypatch.setattr(services, "MISSES_PER_ADDRESS", 3)
+    monkeypatch.setattr(services.identity, "MISSES_PER_ADDRESS", 3)
     first = _certificate_with_iin()
     second = _certificate_with_iin()
     guesser = services.requester_at("203.0.113.50")

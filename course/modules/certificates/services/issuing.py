@@ -1,0 +1,143 @@
+"""Issuing a certificate on completion: exactly once per learner and edition, signed (the
+QR's COSE_Sign1), rendered as a bilingual PDF, announced by mail once the transaction
+commits."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from course.core.content import Course
+from course.core.db import db, utcnow
+from course.core.i18n import _, format_date
+from course.core.links import absolute_url
+from course.core.mail import send_mail_after_commit
+from course.modules.accounts import services as accounts
+from course.modules.certificates import (
+    codes,
+    cose,
+    pdf,
+    statuslist,
+    verification,
+)
+from course.modules.certificates.models import Certificate
+from course.modules.certificates.services.signing import issuer, keyring
+from course.modules.certificates.services.status import current_certificate, local_date
+from course.modules.certificates.signals import certificate_issued
+
+
+def _texts(course: Course, certificate: Certificate, lang: str) -> pdf.Side:
+    base = issuer()
+    with force_locale(lang):
+        return pdf.Side(
+            heading=_("CERTIFICATE OF COMPLETED TRAINING"),
+            awarded=_("This certificate is awarded to"),
+            course=course.title[lang],
+            edition=_(
+                "Edition %(edition)s · the law as of %(date)s",
+                edition=certificate.edition,
+                date=format_date(certificate.status_as_of, "long"),
+            ),
+            completed=_(
+                "Completed on %(date)s", date=format_date(certificate.completed_at, "long")
+            ),
+            issuer=_("Issued by %(issuer)s", issuer=current_app.config["COURSE_ISSUER"] or base),
+            verify=_(
+                "To verify: scan the QR code, or enter the code at %(url)s",
+                url=absolute_url("certificates.verify_form", lang=lang),
+            ),
+        )
+
+
+def sign_and_render(certificate: Certificate, course: Course) -> None:
+    entry, private = keyring().active()
+    claims = verification.make_claims(
+        issuer(),
+        certificate.issued_at,
+        certificate.code,
+        certificate.holder_name,
+        certificate.edition,
+        local_date(certificate.completed_at),
+        certificate.status_index,
+        certificate.iin_tag,
+    )
+    certificate.signing_kid = entry.kid
+    certificate.qr_text = verification.qr_text(issuer(), cose.sign(claims, private))
+    sheet = pdf.CertificateSheet(
+        name=certificate.holder_name,
+        code=codes.display(certificate.code),
+        qr_text=certificate.qr_text,
+        kk=_texts(course, certificate, "kk"),
+        ru=_texts(course, certificate, "ru"),
+        code_label="Коды / Код",
+    )
+    certificate.pdf = pdf.render(sheet)
+
+
+def new_certificate(
+    user_id: int, completion, name: str, course: Course, now: datetime
+) -> Certificate:
+    used = set(db.session.scalars(select(Certificate.status_index)))
+    rng = secrets.SystemRandom()
+    index = rng.randrange(statuslist.LIST_SIZE)
+    while index in used:
+        index = rng.randrange(statuslist.LIST_SIZE)
+    certificate = Certificate(
+        code=codes.new_code(),
+        user_id=user_id,
+        completion_id=completion.id,
+        edition=completion.edition,
+        status_as_of=course.law_as_of,
+        holder_name=name,
+        completed_at=completion.completed_at,
+        final_score=completion.final_score,
+        issued_at=now.replace(microsecond=0),
+        status_index=index,
+    )
+    sign_and_render(certificate, course)
+    return certificate
+
+
+def issue(user_id: int, completion, course: Course, now: datetime | None = None) -> Certificate:
+    """The learner's certificate for this completion: made once, whatever the concurrency."""
+    existing = current_certificate(user_id, completion.edition)
+    if existing is not None:
+        return existing
+    user = accounts.get_user(user_id)
+    certificate = new_certificate(user_id, completion, user.full_name, course, now or utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(certificate)
+    except IntegrityError:
+        # Another request issued it first (one current certificate per learner and
+        # edition is a database constraint), or a random code or index collided.
+        existing = current_certificate(user_id, completion.edition)
+        if existing is not None:
+            return existing
+        raise
+    accounts.lock_name(user)
+    certificate_issued.send(user_id, certificate=certificate)
+    return certificate
+
+
+def send_issued_mail(user_id: int, certificate: Certificate) -> None:
+    """The holder is told, in their language, once the issuing transaction commits."""
+    user = accounts.get_user(user_id)
+    with force_locale(user.locale):
+        subject = _("Your certificate of completed training")
+        body = _(
+            "Hello, %(name)s.\n\n"
+            "You have completed the observer course. Your certificate is ready:\n\n"
+            "%(link)s\n\n"
+            "Its code is %(code)s. An organisation or a commission can check it at %(verify)s.",
+            name=user.full_name,
+            link=absolute_url("certificates.my_certificate", lang=user.locale),
+            code=codes.display(certificate.code),
+            verify=absolute_url("certificates.verify_form", lang=user.locale),
+        )
+    send_mail_after_commit(user.email, subject, body)

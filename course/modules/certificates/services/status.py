@@ -1,0 +1,148 @@
+"""Reading certificates and what anyone with the code may see of one (the public status,
+the same shape for an unknown code)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import select
+
+from course.core.content import Course
+from course.core.content.published import editions
+from course.core.db import db
+from course.modules.certificates import codes
+from course.modules.certificates.models import Certificate
+from course.modules.certificates.services.signing import issuer, withdrawn_kids
+
+VALID, REVOKED, REPLACED, SUPERSEDED, UNKNOWN = (
+    "valid",
+    "revoked",
+    "replaced",
+    "superseded",
+    "unknown",
+)
+# Signed by a signing key that was later withdrawn (a leak): not valid, whatever else.
+INVALID = "invalid"
+
+
+def current_certificate(user_id: int, edition: int | None = None) -> Certificate | None:
+    query = select(Certificate).where(
+        Certificate.user_id == user_id, Certificate.replaced_at.is_(None)
+    )
+    if edition is not None:
+        query = query.where(Certificate.edition == edition)
+    return db.session.scalar(query.order_by(Certificate.issued_at.desc()))
+
+
+def find(code: str) -> Certificate | None:
+    return db.session.scalar(select(Certificate).where(Certificate.code == code))
+
+
+def find_many(codes_: list[str]) -> dict[str, Certificate]:
+    """Certificates by canonical code, looked up in batches (for bulk verification)."""
+    found: dict[str, Certificate] = {}
+    unique = sorted(set(codes_))
+    for start in range(0, len(unique), 500):
+        batch = unique[start : start + 500]
+        for certificate in db.session.scalars(
+            select(Certificate).where(Certificate.code.in_(batch))
+        ):
+            found[certificate.code] = certificate
+    return found
+
+
+def get(certificate_id: int) -> Certificate | None:
+    return db.session.get(Certificate, certificate_id)
+
+
+def initials(name: str) -> str:
+    return " ".join(part[0] + "." for part in name.split() if part)
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What anyone with the code may see; the same fields for an unknown code."""
+
+    code: str
+    status: str
+    holder: str | None
+    edition: int | None
+    status_as_of: object | None
+    completed_at: object | None
+    issued_at: object | None
+    revoked_at: object | None
+    revoked_reason: str | None
+    replaced_by: str | None
+    superseded: bool
+    private_mode: bool
+
+    def as_json(self) -> dict:
+        def iso(value):
+            return value.isoformat() if value is not None else None
+
+        return {
+            "code": codes.display(self.code) if len(self.code) == 13 else self.code,
+            "status": self.status,
+            "holder": self.holder,
+            "issuer": issuer(),
+            "edition": self.edition,
+            "status_as_of": iso(self.status_as_of),
+            "completed_on": iso(local_date(self.completed_at)) if self.completed_at else None,
+            "issued_at": iso(self.issued_at),
+            "revoked_at": iso(self.revoked_at),
+            "revoked_reason": self.revoked_reason,
+            "replaced_by": codes.display(self.replaced_by) if self.replaced_by else None,
+            "superseded": self.superseded,
+            "private_mode": self.private_mode,
+        }
+
+
+def public_status(code: str, course: Course, show_name: bool = False) -> PublicStatus:
+    return status_of(find(code), code, course, show_name)
+
+
+def status_of(
+    certificate: Certificate | None, code: str, course: Course, show_name: bool = False
+) -> PublicStatus:
+    """What anyone may see of a certificate already looked up (None: no such code)."""
+    if certificate is None:
+        return PublicStatus(
+            code, UNKNOWN, None, None, None, None, None, None, None, None, False, False
+        )
+    replacement = get(certificate.replaced_by_id) if certificate.replaced_by_id else None
+    superseding_edition = editions().superseding_edition()
+    if certificate.signing_kid in withdrawn_kids():
+        status = INVALID
+    elif certificate.replaced_at is not None:
+        status = REPLACED
+    elif certificate.revoked_at is not None:
+        status = REVOKED
+    else:
+        status = VALID
+    name = certificate.holder_name
+    if certificate.private_mode and not show_name:
+        name = initials(name)
+    return PublicStatus(
+        code=certificate.code,
+        status=status,
+        holder=name,
+        edition=certificate.edition,
+        status_as_of=certificate.status_as_of,
+        completed_at=certificate.completed_at,
+        issued_at=certificate.issued_at,
+        revoked_at=certificate.revoked_at,
+        revoked_reason=certificate.revoked_reason,
+        replaced_by=replacement.code if replacement else None,
+        # A later edition said earlier certificates are superseded: still valid, but a
+        # refresher is recommended.
+        superseded=status == VALID and certificate.edition < (superseding_edition or 0),
+        private_mode=certificate.private_mode,
+    )
+
+
+def local_date(moment: datetime):
+    """The calendar date in Kazakhstan, as printed on the certificate."""
+    return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
