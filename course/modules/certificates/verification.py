@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from course.modules.certificates import codes, cose, integrity, keys, statuslist
 
@@ -152,6 +152,20 @@ def verify(text: str, key_list: dict, status_document: dict | None = None) -> Ve
     if not entry.covers(claims.issued_at):
         return Verdict(FORGED, None, kid)
     return _with_status(claims, kid, key_list, status_document)
+
+
+def is_fresh(status_document: dict, now: datetime, fresh_hours: float) -> bool:
+    """The status list was signed at most `fresh_hours` before `now`.
+
+    The offline verifier's rule (course/modules/offline/static/verify.js): a genuine,
+    unrevoked certificate is only green while its revocation data is this recent."""
+    try:
+        signed = datetime.fromisoformat(status_document["validFrom"])
+    except (KeyError, TypeError, ValueError):
+        return False  # no signed time: nothing says the list is recent
+    if signed.tzinfo is None:
+        return False
+    return now - signed <= timedelta(hours=fresh_hours)
 
 
 def qr_text_from_pdf(data: bytes, dpi: int = 150) -> str | None:

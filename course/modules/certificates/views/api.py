@@ -1,0 +1,102 @@
+"""The public API (a certificate's status, the identity check) and the lists verifiers
+download (keys, status)."""
+
+from __future__ import annotations
+
+from flask import (
+    g,
+    jsonify,
+    request,
+)
+
+from course.core.content.published import current_course
+from course.core.db import db
+from course.core.i18n import _, preferred_language
+from course.extensions import csrf, limiter
+from course.modules.certificates import codes, iin, services
+from course.modules.certificates.views.blueprint import (
+    NOINDEX,
+    code_error_message,
+    iin_error_message,
+    public,
+    verify_limit,
+)
+
+
+def _api_error(status: int, code: str, message: str):
+    response = jsonify({"error": {"status": status, "code": code, "message": message}})
+    response.headers.update(NOINDEX)
+    return response, status
+
+
+@public.get("/api/v1/certificates/<typed>")
+@limiter.limit(verify_limit)
+def api_certificate(typed: str):
+    g.lang = _api_lang()
+    try:
+        code = codes.normalize(typed)
+    except codes.CodeError as e:
+        return _api_error(400, f"code_{e.reason}", code_error_message(e))
+    status = services.public_status(code, current_course())
+    response = jsonify(status.as_json())
+    response.headers.update(NOINDEX)
+    return response, 404 if status.status == services.UNKNOWN else 200
+
+
+@public.post("/api/v1/certificates/<typed>/identity-check")
+@csrf.exempt
+@limiter.limit(verify_limit)
+def api_identity_check(typed: str):
+    g.lang = _api_lang()
+    try:
+        code = codes.normalize(typed)
+    except codes.CodeError as e:
+        return _api_error(400, f"code_{e.reason}", code_error_message(e))
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or set(body) != {"iin"} or not isinstance(body["iin"], str):
+        return _api_error(400, "bad_body", _('Send a JSON object with one field, "iin".'))
+    certificate = services.find(code)
+    if certificate is None:
+        return _api_error(404, "unknown", _("No certificate has this code."))
+    try:
+        matched = services.check_identity(
+            certificate, body["iin"], services.requester_at(request.remote_addr)
+        )
+    except iin.IINError as e:
+        return _api_error(400, f"iin_{e.reason}", iin_error_message(e))
+    except services.IdentityLocked:
+        return _api_error(
+            429,
+            "locked",
+            _locked_message(),
+        )
+    db.session.commit()
+    return jsonify({"code": codes.display(code), "result": "match" if matched else "no_match"})
+
+
+def _locked_message() -> str:
+    return _(
+        "Too many IINs that did not match: identity checks of this certificate from here are "
+        "paused for 24 hours. Organisations checking with their own account or API token "
+        "are not affected."
+    )
+
+
+def _api_lang() -> str:
+    wanted = request.args.get("lang")
+    return wanted if wanted in ("kk", "ru") else preferred_language()
+
+
+@public.get("/.well-known/course-keys.json")
+def published_keys():
+    response = jsonify(services.key_list())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@public.get("/status/1")
+def status_list():
+    response = jsonify(services.status_list_document())
+    # Short: a revocation must reach verifiers that sync within a minute.
+    response.headers["Cache-Control"] = "public, max-age=30"
+    return response
