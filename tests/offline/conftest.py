@@ -2,6 +2,10 @@
 
 "Going offline" in these tests means both: the browser context is set offline *and* the
 server is shut down, so nothing a service worker or a page asks for can reach it.
+
+The tests watch the verifier the way its user does (the data state, the verdict); where
+they need its insides they import its ES modules into the page (`verifier_module`), which
+gives the very module instances the page runs.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import socket
 import threading
 
 import pytest
+from flask import url_for
 from werkzeug.serving import make_server
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
@@ -107,4 +112,36 @@ def wait_until_installed(page, path: str) -> None:
             return false;
         }""",
         arg=path,
+    )
+
+
+def wait_for_verifier(page) -> None:
+    """The verifier's page has shown the data kept on this device (fresh or stale)."""
+    page.wait_for_selector('#data-state:not([data-state="none"])')
+
+
+def verifier_module(live: LiveServer, name: str) -> str:
+    """The URL of one of the verifier's modules (verify.js, proofs.js …)."""
+    with live.app.test_request_context():
+        return url_for("offline_worker.static", filename=name)
+
+
+# Added with page.add_init_script: the page then behaves as in a browser whose WebCrypto
+# has no Ed25519 (as older Safari and Firefox), so the verifier takes its fallback.
+WITHOUT_ED25519 = """(() => {
+    const importKey = SubtleCrypto.prototype.importKey;
+    SubtleCrypto.prototype.importKey = function (format, keyData, algorithm, ...rest) {
+        const name = typeof algorithm === "string" ? algorithm : algorithm && algorithm.name;
+        if (String(name).toLowerCase() === "ed25519") {
+            return Promise.reject(new DOMException("Ed25519", "NotSupportedError"));
+        }
+        return importKey.call(this, format, keyData, algorithm, ...rest);
+    };
+})();"""
+
+
+def engine(page, live: LiveServer) -> str | None:
+    """Which Ed25519 the page's verifier used last: "webcrypto" or "noble"."""
+    return page.evaluate(
+        "async (url) => (await import(url)).engine()", verifier_module(live, "proofs.js")
     )

@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from course.config import PROJECT_ROOT
 from course.core.content import load_course
-from course.core.editions import EditionRecord
-from course.core.published import current_course
+from course.core.content.editions import EditionRecord
+from course.core.content.published import current_course
 from course.modules.certificates import services as certificates
 from course.modules.offline import pdf, services
 from tests.conftest import FIXTURE_CONTENT, html_lang
@@ -114,11 +114,13 @@ def test_the_service_worker_belongs_to_the_published_edition(make_app, tmp_path)
         "/kk/pocket",
         "/ru/pocket",
         "/kk/offline",
-        "/static/check.js",
+        "/offline/static/check.js",
+        "/offline/static/verify.js",
+        "/offline/static/vendor/noble-ed25519.js",
     ):
         assert f'"{url}"' in script
     with app.app_context():
-        from course.core.published import editions
+        from course.core.content.published import editions
 
         editions().publish(EditionRecord(4, editions().current().published))
     script = client.get("/sw.js").get_data(as_text=True)
@@ -189,3 +191,45 @@ def test_a_course_without_a_pocket_reference_still_installs_the_verifier(make_ap
     script = client.get("/sw.js").get_data(as_text=True)
     assert '"/kk/check"' in script
     assert "/pocket" not in script
+
+
+def worker_list(script: str, name: str) -> list[str]:
+    return json.loads(re.search(rf"^const {name} = (.*);$", script, re.M).group(1))
+
+
+def test_the_service_worker_has_the_servers_list_of_online_only_pages(client):
+    script = client.get("/sw.js").get_data(as_text=True)
+    online_only = worker_list(script, "ONLINE_ONLY")
+    for lang in ("kk", "ru"):
+        # The final exam too: its page shows the offline page, not the browser's error.
+        assert {f"/{lang}/quiz/", f"/{lang}/final-exam/", f"/{lang}/attempts/"} <= set(online_only)
+    assert worker_list(script, "STATIC") == ["/static/", "/offline/static/"]
+
+
+def test_the_verifier_is_es_modules_kept_with_its_area(app, client):
+    """Every script of the verifier is in the worker's cache: one missing import would
+    leave the whole page dead offline."""
+    folder = PROJECT_ROOT / "course/modules/offline/static"
+    script = client.get("/sw.js").get_data(as_text=True)
+    precache = set(worker_list(script, "PRECACHE"))
+    for path in folder.rglob("*.js"):
+        url = "/offline/static/" + path.relative_to(folder).as_posix()
+        assert url in precache
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            # A module script needs a JavaScript type (Python's older tables say application/).
+            assert response.mimetype in ("text/javascript", "application/javascript"), url
+    assert (folder / "vendor/noble-ed25519.LICENSE").exists()  # kept next to the library
+    page = client.get("/kk/check").get_data(as_text=True)
+    assert '<script type="module" src="/offline/static/check.js"></script>' in page
+    for name in ("encoding", "cbor", "proofs", "verify", "check"):
+        source = (folder / f"{name}.js").read_text(encoding="utf-8")
+        # No test hooks on window, no `throw 0`: errors are Error objects.
+        assert "window.courseVerifier" not in source, name
+        assert not re.search(r"\bthrow\s+[-0-9'\"`]", source), name
+    for name in ("encoding", "cbor", "proofs", "verify"):
+        source = (folder / f"{name}.js").read_text(encoding="utf-8")
+        # Pure: what runs the shared test vectors never touches the page or its storage.
+        assert not re.search(r"\b(document|window|localStorage|navigator)\.|Date\.now\(", source), (
+            name
+        )

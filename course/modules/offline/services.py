@@ -17,15 +17,23 @@ from course.core.content import Course
 from course.core.i18n import _, format_date
 from course.modules.offline import pdf
 
-STATIC = Path(__file__).resolve().parents[2] / "static"
-# Files of the installed app, relative to static/: the verifier and its fallback library.
+STATIC = Path(__file__).resolve().parents[2] / "static"  # the app's static folder
+# This area's static folder: the verifier's ES modules and their vendored fallback library,
+# served by the offline_worker blueprint at /offline/static/.
+VERIFIER_STATIC = Path(__file__).resolve().parent / "static"
+VERIFIER_BLUEPRINT = "offline_worker"
+VERIFIER_ENDPOINT = f"{VERIFIER_BLUEPRINT}.static"
+# The installed app's files from the app's static folder (relative to it).
 SHELL_STATIC = (
     "course.css",
-    "check.js",
     "offline.js",
-    "vendor/noble-ed25519.js",
     "icons/verifier-192.png",
     "icons/verifier-512.png",
+)
+# Every script of the verifier, found rather than listed: a module left out of the cache
+# would make the whole page fail to load offline, since its imports would not resolve.
+VERIFIER_FILES = tuple(
+    sorted(path.relative_to(VERIFIER_STATIC).as_posix() for path in VERIFIER_STATIC.rglob("*.js"))
 )
 FRESH_DAYS = 7
 ELECTION_DAY_HOURS = 24
@@ -41,17 +49,21 @@ def election_days() -> list[str]:
     return days
 
 
+def _shell_files() -> list[Path]:
+    return [STATIC / name for name in SHELL_STATIC] + [VERIFIER_STATIC / n for n in VERIFIER_FILES]
+
+
 @lru_cache(maxsize=8)
 def _static_version(mtimes: tuple) -> str:
     digest = hashlib.sha256()
-    for name in SHELL_STATIC:
-        digest.update((STATIC / name).read_bytes())
+    for path in _shell_files():
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 
 def static_version() -> str:
     """Changes whenever a cached file changes, so browsers install the new service worker."""
-    return _static_version(tuple((STATIC / n).stat().st_mtime_ns for n in SHELL_STATIC))
+    return _static_version(tuple(path.stat().st_mtime_ns for path in _shell_files()))
 
 
 def precache_urls(langs: tuple[str, ...], course: Course) -> list[str]:
@@ -67,7 +79,39 @@ def precache_urls(langs: tuple[str, ...], course: Course) -> list[str]:
             url_for("offline.manifest", lang=lang),
         ]
     assets = [url_for("static", filename=name) for name in SHELL_STATIC]
+    assets += [url_for(VERIFIER_ENDPOINT, filename=name) for name in VERIFIER_FILES]
     return pages + assets
+
+
+def static_prefixes() -> list[str]:
+    """Where the installed app's files are served: the worker answers them from its cache."""
+    worker = current_app.blueprints[VERIFIER_BLUEPRINT]
+    return [f"{current_app.static_url_path}/", f"{worker.static_url_path}/"]
+
+
+# A stand-in for a URL variable, cut off to leave the fixed part of the path before it.
+_HERE = "__here__"
+
+
+def _prefix(endpoint: str, lang: str, variable: str) -> str:
+    url = url_for(endpoint, lang=lang, **{variable: _HERE})
+    return url[: url.index(_HERE)]
+
+
+def online_only_prefixes(langs: tuple[str, ...]) -> list[str]:
+    """Paths of pages that need the server: quizzes, the final exam and their attempts.
+
+    Answers are checked on the server and the answer key never leaves it, so these are
+    never cached; opened with no network, the worker shows the offline page instead.
+    """
+    prefixes = []
+    for lang in langs:
+        prefixes += [
+            _prefix("quizzes.quiz_page", lang, "module_id"),
+            url_for("quizzes.final_exam_page", lang=lang),
+            _prefix("quizzes.attempt_page", lang, "public_id"),
+        ]
+    return prefixes
 
 
 def law_date(course: Course) -> date:

@@ -6,13 +6,21 @@ from __future__ import annotations
 from babel.dates import get_date_format, get_month_names
 from flask import Blueprint, Response, abort, current_app, render_template, url_for
 
+from course.core.content.published import current_course
 from course.core.i18n import LANG_PREFIX, _, current_language
-from course.core.published import current_course
 from course.modules.certificates import services as certificates
 from course.modules.offline import services
 
 bp = Blueprint("offline", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
-worker = Blueprint("offline_worker", __name__, template_folder="templates")
+# What has no language: the service worker, and the verifier's scripts (ES modules that
+# import each other by relative URL), served from this area's static/ folder.
+worker = Blueprint(
+    services.VERIFIER_BLUEPRINT,
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/offline/static",
+)
 
 
 def _fresh(response: Response) -> Response:
@@ -31,7 +39,6 @@ def check():
         "keysUrl": url_for("certificates_public.published_keys"),
         "statusUrl": url_for("certificates_public.status_list"),
         "apiUrl": url_for("certificates_public.api_certificate", typed="CODE"),
-        "fallbackUrl": url_for("static", filename="vendor/noble-ed25519.js"),
         "freshDays": services.FRESH_DAYS,
         "electionDays": services.election_days(),
         "electionDayHours": services.ELECTION_DAY_HOURS,
@@ -120,6 +127,8 @@ def service_worker():
         edition=course.edition,
         version=f"{course.edition}-{services.static_version()}",
         precache=services.precache_urls(("kk", "ru"), course),
+        static_prefixes=services.static_prefixes(),
+        online_only=services.online_only_prefixes(("kk", "ru")),
     )
     response = Response(script, mimetype="text/javascript")
     return _fresh(response)

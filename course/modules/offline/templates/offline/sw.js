@@ -5,9 +5,14 @@ const EDITION = {{ edition | tojson }};
 const SHELL = "shell-" + {{ version | tojson }};
 const LESSONS = "lessons-edition-" + EDITION;
 const PRECACHE = {{ precache | tojson }};
+// Where the app's and the verifier's files are served (/static/, /offline/static/).
+const STATIC = {{ static_prefixes | tojson }};
 const APP_PAGE = /^\/(kk|ru)\/(check|pocket|offline|check\/manifest\.webmanifest)$/;
 const LESSON = /^\/(kk|ru)\/learn\/[a-z0-9-]+\/[a-z0-9-]+$/;
-const ONLINE_ONLY = /^\/(kk|ru)\/(quiz|attempts)\//;
+// Quizzes, the final exam and attempts, listed by the server from their routes: answers
+// are checked there, so these pages are never kept and show the offline page instead.
+const ONLINE_ONLY = {{ online_only | tojson }};
+const under = (path, prefixes) => prefixes.some((prefix) => path.startsWith(prefix));
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(SHELL).then((cache) => cache.addAll(PRECACHE)).then(() => self.skipWaiting()));
@@ -50,7 +55,7 @@ self.addEventListener("fetch", (event) => {
     return;
   }
   if (request.method !== "GET") return;
-  if (APP_PAGE.test(path) || path.startsWith("/static/")) {
+  if (APP_PAGE.test(path) || under(path, STATIC)) {
     event.respondWith(
       fromNetwork(request, SHELL, 4).catch(() => caches.match(request, { ignoreSearch: true }))
     );
@@ -60,7 +65,7 @@ self.addEventListener("fetch", (event) => {
         caches.match(request).then((kept) => kept || offlinePage(path))
       )
     );
-  } else if (ONLINE_ONLY.test(path) && request.mode === "navigate") {
+  } else if (under(path, ONLINE_ONLY) && request.mode === "navigate") {
     event.respondWith(fetch(request).catch(() => offlinePage(path)));
   }
 });

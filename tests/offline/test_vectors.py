@@ -1,0 +1,175 @@
+"""One set of test vectors through both certificate verifiers: Python's (verification.py
+with its freshness rule, and `course certs verify`) and the browser's (verify.js, in
+Chromium). Each must give every vector the verdict written in it.
+
+The vectors (course/modules/certificates/vectors.py) are made for each run by the real
+signing code, not committed: a change to how certificates, lists or proofs are made then
+reaches both verifiers at once, and no file of yesterday's signatures can go stale.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import pytest
+from click.testing import CliRunner
+
+from course.cli import main
+from course.modules.certificates import cli, codes, keys, vectors, verification
+from course.modules.offline import services
+from tests.offline.conftest import WITHOUT_ED25519, engine, verifier_module
+
+UNTRUSTED = {"verdict": None, "reason": vectors.UNTRUSTED, "code": None}
+
+
+@pytest.fixture(scope="module")
+def vector_set(tmp_path_factory) -> list[dict]:
+    folder = tmp_path_factory.mktemp("vectors")
+    # Written out as well, to look at when a vector fails.
+    return vectors.write(folder / "vectors.json", vectors.build(folder / "keys"))
+
+
+def mismatches(vector_set: list[dict], outcomes: dict[str, dict], expect=None) -> list[str]:
+    """One line per vector whose outcome is not its expected verdict (`expect` adapts it)."""
+    wrong = []
+    for vector in vector_set:
+        want = expect(vector["expected"]) if expect else vector["expected"]
+        if outcomes[vector["name"]] != want:
+            wrong.append(f"  {vector['name']}: expected {want}, got {outcomes[vector['name']]}")
+    return wrong
+
+
+def report(wrong: list[str], runs: int) -> str:
+    return f"{len(wrong)} wrong in {runs} runs:\n" + "\n".join(wrong)
+
+
+def test_the_vectors_cover_every_verdict_and_the_pages_freshness_rule(vector_set):
+    assert {v["expected"]["reason"] for v in vector_set} == set(vectors.VERDICTS)
+    assert len({v["name"] for v in vector_set}) == len(vector_set)
+    assert {v["freshHours"] for v in vector_set} == {7 * 24, 24}
+    # The page is configured with these; the vectors' freshHours follow the same numbers.
+    assert (vectors.FRESH_DAYS, vectors.ELECTION_DAY_HOURS) == (
+        services.FRESH_DAYS,
+        services.ELECTION_DAY_HOURS,
+    )
+
+
+def python_outcome(vector: dict) -> dict:
+    """Python's verdict in the vectors' words, with the root pinned as the page pins it."""
+    key_list, status = vector["keys"], vector["status"]
+    if not keys.verify_key_list(key_list, keys.public_from_b64(vector["rootKey"])):
+        return UNTRUSTED
+    try:
+        verdict = verification.verify(vector["text"], key_list, status)
+    except verification.UntrustedList:
+        return UNTRUSTED
+    reason = verdict.status
+    now = datetime.fromisoformat(vector["now"])
+    if reason == verification.VALID and not verification.is_fresh(
+        status, now, vector["freshHours"]
+    ):
+        reason = vectors.STALE
+    code = verdict.claims.code if reason in vectors.SHOWS_CLAIMS else None
+    return {"verdict": vectors.VERDICTS[reason], "reason": reason, "code": code}
+
+
+def test_python_gives_every_vector_its_verdict(vector_set):
+    wrong = mismatches(vector_set, {v["name"]: python_outcome(v) for v in vector_set})
+    assert not wrong, report(wrong, len(vector_set))
+
+
+MESSAGE_STATUS = {message: status for status, message in cli.MESSAGES.items()}
+
+
+def cli_outcome(vector: dict, folder) -> dict:
+    """What `course certs verify` says, read as its user reads it: the first line, and
+    the root key's fingerprint compared with the one the operator publishes."""
+    keys_file = folder / f"{vector['name']}.keys.json"
+    status_file = folder / f"{vector['name']}.status.json"
+    keys_file.write_text(json.dumps(vector["keys"]), encoding="utf-8")
+    status_file.write_text(json.dumps(vector["status"]), encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["certs", "verify", vector["text"], "--keys", str(keys_file), "--status", str(status_file)],
+    )
+    if result.exit_code == 1 and "is not validly signed" in result.output:
+        return UNTRUSTED
+    lines = result.output.splitlines()
+    status = MESSAGE_STATUS[lines[0]]
+    assert result.exit_code == (0 if status == verification.VALID else 1), result.output
+    pinned = keys.fingerprint(keys.public_from_b64(vector["rootKey"]))
+    if f"root key fingerprint: {pinned}" not in lines:
+        return UNTRUSTED  # another root's list: the fingerprint gives it away
+    claimed = next((line[len("code: ") :] for line in lines if line.startswith("code: ")), None)
+    code = codes.normalize(claimed) if claimed and status in vectors.SHOWS_CLAIMS else None
+    return {"verdict": vectors.VERDICTS[status], "reason": status, "code": code}
+
+
+def as_the_cli_judges(expected: dict) -> dict:
+    # The command has no freshness rule (it is given a saved status list and no clock
+    # of the page's): a genuine certificate with old data is VALID there.
+    if expected["reason"] != vectors.STALE:
+        return expected
+    return {**expected, "verdict": vectors.GREEN, "reason": verification.VALID}
+
+
+def test_course_certs_verify_gives_every_vector_its_verdict(vector_set, tmp_path):
+    outcomes = {v["name"]: cli_outcome(v, tmp_path) for v in vector_set}
+    wrong = mismatches(vector_set, outcomes, expect=as_the_cli_judges)
+    assert not wrong, report(wrong, len(vector_set))
+
+
+# Runs in the page: every vector through verifyText, as the page calls it.
+RUN_VECTORS = """async ({ url, vectors, freshDays, electionDayHours }) => {
+    const verifier = await import(url);
+    const outcomes = {};
+    for (const v of vectors) {
+        const now = Date.parse(v.now);
+        let outcome;
+        try {
+            const result = await verifier.verifyText(
+                v.text,
+                { keys: v.keys, status: v.status },
+                { now, freshHours: v.freshHours, rootKey: v.rootKey }
+            );
+            const code = result.claims ? result.claims.code : null;
+            outcome = { verdict: result.verdict, reason: result.reason, code };
+        } catch (error) {
+            outcome = error instanceof verifier.UntrustedList
+                ? { verdict: null, reason: "untrusted_list", code: null }
+                : { error: String(error) };
+        }
+        const config = { electionDays: v.electionDays, freshDays, electionDayHours };
+        outcomes[v.name] = { outcome, freshHours: verifier.freshHoursOn(now, config) };
+    }
+    return outcomes;
+}"""
+
+
+def test_the_browser_gives_every_vector_its_verdict(live, phone, vector_set):
+    """verify.js with WebCrypto's Ed25519, then with the noble-ed25519 fallback."""
+    arg = {
+        "url": verifier_module(live, "verify.js"),
+        "vectors": vector_set,
+        "freshDays": services.FRESH_DAYS,
+        "electionDayHours": services.ELECTION_DAY_HOURS,
+    }
+    wrong = []
+    for ed25519 in ("webcrypto", "noble"):
+        page = phone.new_page()
+        if ed25519 == "noble":
+            page.add_init_script(WITHOUT_ED25519)
+        page.goto(f"{live.url}/kk/check")
+        results = page.evaluate(RUN_VECTORS, arg)
+        assert engine(page, live) == ed25519
+        outcomes = {name: result["outcome"] for name, result in results.items()}
+        wrong += [f"  {ed25519}:{line}" for line in mismatches(vector_set, outcomes)]
+        wrong += [
+            f"  {ed25519}:  {v['name']}: freshHours {results[v['name']]['freshHours']}, expected "
+            f"{v['freshHours']} (election days {v['electionDays']}, now {v['now']})"
+            for v in vector_set
+            if results[v["name"]]["freshHours"] != v["freshHours"]
+        ]
+        page.close()
+    assert not wrong, report(wrong, 2 * len(vector_set))
