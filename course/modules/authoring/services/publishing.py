@@ -1,0 +1,62 @@
+"""Publishing the draft as the next edition, refused while content problems or translation
+gaps remain."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from course.core.content import Problem, check_content
+from course.core.content.editions import EditionRecord, PublishRefused
+from course.core.content.published import editions
+from course.core.db import utcnow
+from course.modules.authoring import units as u
+from course.modules.authoring.services.alignment import Gap, translation_gaps
+from course.modules.authoring.services.overview import changed_modules
+from course.modules.authoring.services.saving import Author
+from course.modules.security import services as security
+
+
+class PublishBlocked(Exception):
+    def __init__(self, problems: list[Problem], gaps: list[Gap]):
+        self.problems, self.gaps = problems, gaps
+        super().__init__(f"{len(problems)} problems, {len(gaps)} translation gaps")
+
+
+def publish_checks(d: u.Draft) -> tuple[list[Problem], list[Gap]]:
+    return check_content(d.root), translation_gaps(d)
+
+
+def publish(
+    d: u.Draft,
+    author: Author,
+    law_in_force_on: date,
+    note: str,
+    supersedes_earlier: bool,
+    today: date,
+):
+    """Make the draft the next edition; PublishBlocked says why not."""
+    problems, gaps = publish_checks(d)
+    if problems or gaps:
+        raise PublishBlocked(problems, gaps)
+    record = EditionRecord(
+        number=editions().next_number(),
+        published_on=today,
+        published_at=utcnow().isoformat(timespec="seconds"),
+        published_by=author.name,
+        published_by_id=author.id,
+        law_in_force_on=law_in_force_on,
+        review_note=note.strip(),
+        supersedes_earlier=supersedes_earlier,
+        changed_modules=tuple(changed_modules(d)),
+    )
+    try:
+        course = editions().publish(record)
+    except PublishRefused as e:  # the files changed between the checks and the freeze
+        raise PublishBlocked(e.problems, []) from e
+    security.record(
+        "edition_published",
+        actor_id=author.id,
+        subject=f"edition:{course.edition}",
+        detail=f"law in force on {law_in_force_on.isoformat()}",
+    )
+    return course
