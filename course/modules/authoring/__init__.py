@@ -7,9 +7,6 @@ from flask import Flask
 def init_app(app: Flask) -> None:
     # Its commands (`course content export --format po`, `course content import`) hang on
     # the `content` group in course/cli.py.
-    from course.modules.authoring import (
-        quiz_views,  # noqa: F401 - its routes join views.bp
-        views,
-    )
+    from course.modules.authoring import views
 
     app.register_blueprint(views.bp)

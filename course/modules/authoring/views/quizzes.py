@@ -13,7 +13,7 @@ from course.modules.authoring import questions, services
 from course.modules.authoring import units as u
 from course.modules.authoring.forms import ButtonForm, QuestionMetaForm
 from course.modules.authoring.models import NEUTRAL
-from course.modules.authoring.views import bp, request_author, sent_bases, sent_text
+from course.modules.authoring.views.blueprint import bp, request_author, sent_bases, sent_text
 from course.modules.quizzes import services as quizzes
 
 

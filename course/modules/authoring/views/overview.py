@@ -1,0 +1,98 @@
+"""The editor's overview, the translation status of every page, and publishing an edition."""
+
+from __future__ import annotations
+
+from flask import (
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from course.core.content.editions import EditionExists, today_in
+from course.core.content.published import editions
+from course.core.db import db
+from course.core.i18n import _
+from course.modules.authoring import services
+from course.modules.authoring.forms import (
+    PublishForm,
+)
+from course.modules.authoring.views.blueprint import bp, request_author
+from course.modules.authoring.views.lessons import page_url
+
+
+@bp.get("/")
+def overview():
+    d = services.draft()
+    return render_template(
+        "authoring/overview.html",
+        modules=services.modules_overview(d),
+        records=editions().records(),
+        question_sets=d.question_sets(),
+    )
+
+
+@bp.get("/translation")
+def translation():
+    d = services.draft()
+    gaps = services.translation_gaps(d)
+    by_module: dict[str | None, list[services.Gap]] = {}
+    for gap in gaps:
+        by_module.setdefault(gap.unit.module_id, []).append(gap)
+    urls = {page: page_url(d, page) for page in {gap.unit.page for gap in gaps}}
+    return render_template(
+        "authoring/translation.html", draft=d, by_module=by_module, total=len(gaps), urls=urls
+    )
+
+
+@bp.route("/publish", methods=["GET", "POST"])
+def publish():
+    d = services.draft()
+    form = PublishForm()
+    status = 200
+    if request.method == "POST":
+        if form.validate():
+            try:
+                course = services.publish(
+                    d,
+                    request_author(),
+                    form.law_in_force_on.data,
+                    form.review_note.data,
+                    form.supersedes.data,
+                    today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+                )
+            except services.PublishBlocked:
+                status = 400
+                flash(_("Not published: fix what is listed below first."), "error")
+            except EditionExists:
+                status = 409
+                flash(
+                    _("Someone else published an edition a moment ago. Check and retry."), "error"
+                )
+            else:
+                db.session.commit()
+                flash(
+                    _(
+                        "Edition %(number)s is published. Learners see it now.",
+                        number=course.edition,
+                    ),
+                    "success",
+                )
+                return redirect(url_for(".publish"), 303)
+        else:
+            status = 400
+    problems, gaps = services.publish_checks(d)
+    return (
+        render_template(
+            "authoring/publish.html",
+            form=form,
+            problems=problems,
+            gaps=gaps,
+            changed=services.changed_modules(d),
+            records=editions().records(),
+            next_number=editions().next_number(),
+        ),
+        status,
+    )
