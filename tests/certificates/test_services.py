@@ -8,14 +8,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from course.core.db import db, utcnow
 from course.core.content.published import current_course
+from course.core.db import db, utcnow
 from course.modules.accounts import services as accounts
 from course.modules.certificates import iin, services, verification
 from course.modules.certificates.models import AuditEvent, Certificate
 from course.modules.quizzes import services as quizzes
 from course.modules.security import services as security
-from tests.certificates.helpers import complete_course
+from tests.support.certificates import complete_course
 
 IIN = "900101300017"
 
@@ -52,6 +52,7 @@ def test_issuing_again_returns_the_same_certificate():
     assert db.session.scalar(select(func.count()).select_from(Certificate)) == 1
 
 
+@pytest.mark.slow
 def test_fifty_simultaneous_issues_leave_one_certificate(make_app, database_url):
     # A connection for every thread, so all fifty really meet at the database.
     connect = {"timeout": 30} if database_url.startswith("sqlite") else {}
@@ -99,7 +100,7 @@ def _wrong_iin() -> str:
 
 def _certificate_with_iin():
     certificate = services.current_certificate(complete_course())
-    services.set_identity(certificate, IIN, False, current_course())
+    services.set_identity(certificate, IIN, False)
     db.session.commit()
     return certificate
 
@@ -127,7 +128,7 @@ def test_identity_matches_both_ways_and_a_requester_is_paused_after_five_misses(
     later = utcnow() + timedelta(hours=25)
     assert services.check_identity(certificate, IIN, stranger, later) is True
     with pytest.raises(services.AlreadySet):
-        services.set_identity(certificate, IIN, False, current_course())
+        services.set_identity(certificate, IIN, False)
 
 
 @pytest.mark.usefixtures("ctx")
@@ -149,6 +150,7 @@ def test_anonymous_misses_lock_anonymous_checks_only_and_are_logged():
     assert "certificate" in events[0].detail
 
 
+@pytest.mark.slow
 @pytest.mark.usefixtures("ctx")
 def test_one_address_spreading_guesses_over_certificates_is_paused(monkeypatch):
     monkeypatch.setattr(services.identity, "MISSES_PER_ADDRESS", 3)
@@ -207,7 +209,7 @@ def test_an_admin_correction_replaces_the_certificate():
     admin = accounts.create_or_promote(
         "admin@example.kz", "Админ Админов", "admin", "a long password"
     )
-    new = services.replace_name(old, admin.id, "Әсел Қайратқызы Нұрланова-Смит", current_course())
+    new = services.replace_name(old, admin.id, "Әсел Қайратқызы Нұрланова-Смит")
     db.session.commit()
     assert services.current_certificate(user_id).id == new.id
     assert new.holder_name == "Әсел Қайратқызы Нұрланова-Смит"
@@ -224,7 +226,7 @@ def test_an_admin_correction_replaces_the_certificate():
 def test_private_mode_shows_initials():
     user_id = complete_course(full_name="Әсел Қайратқызы")
     certificate = services.current_certificate(user_id)
-    services.set_identity(certificate, None, True, current_course())
+    services.set_identity(certificate, None, True)
     assert services.public_status(certificate.code, current_course()).holder == "Ә. Қ."
     assert (
         services.public_status(certificate.code, current_course(), show_name=True).holder

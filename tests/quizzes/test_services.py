@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy.exc import IntegrityError
 
-from course.core.db import db, utcnow
 from course.core.content.published import current_course
+from course.core.db import db, utcnow
 from course.modules.quizzes import services
 from course.modules.quizzes.models import Attempt, AttemptQuestion, CourseCompletion
 from course.modules.quizzes.signals import course_completed
-from tests import factories
-from tests.quizzes.helpers import answers_for, read_lessons
+from tests.support import factories
+from tests.support.quizzes import answers_for, read_lessons
 
 
 @pytest.fixture
@@ -154,8 +154,8 @@ def test_final_exam_needs_every_module_and_completes_the_course_once(learner):
     course = current_course()
     received = []
 
-    def receiver(sender, completion):
-        received.append((sender, completion.edition))
+    def receiver(sender, completion, course):
+        received.append((sender, completion.edition, course.edition))
 
     course_completed.connect(receiver)
     try:
@@ -172,7 +172,7 @@ def test_final_exam_needs_every_module_and_completes_the_course_once(learner):
     assert completion.edition == 3
     assert completion.final_score == 100
     assert completion.final_attempt_id == exam.id
-    assert received == [(learner, 3)]
+    assert received == [(learner, 3, 3)]  # the signal names the exam's edition
     db.session.add(
         CourseCompletion(user_id=learner, edition=3, final_attempt_id=exam.id, final_score=50)
     )

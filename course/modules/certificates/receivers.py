@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from course.core.content.published import current_course
+from course.core.content import Course
 from course.modules.certificates import services
 
 
-def issue_on_completion(user_id: int, completion) -> None:
-    certificate = services.issue(user_id, completion, current_course())
-    services.send_issued_mail(user_id, certificate)
+def issue_on_completion(user_id: int, completion, course: Course) -> None:
+    """Issued on the edition the exam was taken on: its title and law date, its number."""
+    services.issue_and_announce(user_id, completion, course)

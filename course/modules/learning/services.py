@@ -58,14 +58,6 @@ class CourseProgress:
     lessons_total: int
     activities: tuple[Activity, ...] = ()  # course-wide steps, e.g. the final exam
 
-    @property
-    def modules_complete(self) -> bool:
-        return all(m.complete for m in self.modules)
-
-    @property
-    def complete(self) -> bool:
-        return self.modules_complete and all(a.done for a in self.activities)
-
     def module(self, module_id: str) -> ModuleProgress | None:
         return next((m for m in self.modules if m.module.id == module_id), None)
 
@@ -139,12 +131,9 @@ def progress(user_id: int, course: Course) -> CourseProgress:
         modules.append(
             ModuleProgress(module, counts[module.id], state, tuple(extra.get(module.id, ())))
         )
-    modules_complete = all(m.complete for m in modules)
     course_steps = [
         activity
-        for _receiver, found in course_activities.send(
-            user_id, course=course, modules_complete=modules_complete
-        )
+        for _receiver, found in course_activities.send(user_id, course=course, read=read)
         for activity in found or ()
     ]
     return CourseProgress(
@@ -157,21 +146,19 @@ def progress(user_id: int, course: Course) -> CourseProgress:
     )
 
 
-def module_lessons_read(user_id: int, course: Course, module_id: str) -> bool:
-    """Every lesson of the module is read (for the quiz area's gate)."""
-    module = course.module(module_id)
-    if module is None:
-        return False
-    done = set(
-        db.session.scalars(
-            select(LessonProgress.lesson_id).where(
-                LessonProgress.user_id == user_id,
-                LessonProgress.module_id == module_id,
-                LessonProgress.completed_at.is_not(None),
-            )
+def lessons_read(user_id: int) -> frozenset[tuple[str, str]]:
+    """(module id, lesson id) of every lesson the learner has read: one query."""
+    rows = db.session.execute(
+        select(LessonProgress.module_id, LessonProgress.lesson_id).where(
+            LessonProgress.user_id == user_id, LessonProgress.completed_at.is_not(None)
         )
     )
-    return all(lesson.id in done for lesson in module.lessons)
+    return frozenset((module_id, lesson_id) for module_id, lesson_id in rows)
+
+
+def module_read(module: Module, read: frozenset[tuple[str, str]]) -> bool:
+    """Every lesson of the module is among `read`."""
+    return all((module.id, lesson.id) in read for lesson in module.lessons)
 
 
 def _continue_at(course: Course, rows, read: frozenset) -> Lesson | None:

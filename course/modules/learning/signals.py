@@ -20,6 +20,6 @@ Receivers return {module_id: [Activity, …]} (learning.services.Activity).
 course_activities = _signals.signal("course-activities")
 """Collect the course-wide steps after the modules (e.g. the final exam).
 
-sender: the learner's user id; keyword `course`: the Course; keyword `modules_complete`:
-True when every module is complete. Receivers return [Activity, …].
+sender: the learner's user id; keyword `course`: the Course; keyword `read`: the
+(module id, lesson id) pairs of the lessons read. Receivers return [Activity, …].
 """

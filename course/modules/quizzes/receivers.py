@@ -33,13 +33,13 @@ def module_quizzes(user_id: int, course: Course, lessons_read: dict[str, bool]) 
     return found
 
 
-def final_exam(user_id: int, course: Course, modules_complete: bool) -> list[Activity]:
+def final_exam(user_id: int, course: Course, read: frozenset) -> list[Activity]:
     if course.final_exam is None:
         return []
     completed = services.completion(user_id, course.edition)
     if completed is not None:
         note = _l("course complete, score %(score)s%%", score=completed.final_score)
-    elif not modules_complete:
+    elif not services.all_modules_done(course, read, services.passed_quiz_ids(user_id)):
         note = _l("opens when every module is complete")
     else:
         note = _l("pass mark %(mark)s%%", mark=course.final_exam.pass_mark)

@@ -116,14 +116,18 @@ def passed_quiz_ids(user_id: int) -> set[str]:
     )
 
 
-def modules_complete(user_id: int, course: Course) -> bool:
-    """Every module's lessons read and its quiz passed."""
-    passed = passed_quiz_ids(user_id)
+def all_modules_done(course: Course, read: frozenset[tuple[str, str]], passed: set[str]) -> bool:
+    """The rule that opens the final exam and completes the course: every module's
+    lessons read and its quiz (if it has one) passed. The one place it is written."""
     return all(
-        learning.module_lessons_read(user_id, course, m.id)
-        and (m.quiz is None or m.quiz.id in passed)
+        learning.module_read(m, read) and (m.quiz is None or m.quiz.id in passed)
         for m in course.modules
     )
+
+
+def modules_complete(user_id: int, course: Course) -> bool:
+    """`all_modules_done` for this learner: two queries, whatever the number of modules."""
+    return all_modules_done(course, learning.lessons_read(user_id), passed_quiz_ids(user_id))
 
 
 def _retake_wait(attempts: list[Attempt], now: datetime) -> datetime | None:
@@ -159,7 +163,9 @@ def quiz_state(
     blocked: NotAvailable | None = None
     if passed:
         blocked = NotAvailable("passed")
-    elif info.kind == MODULE and not learning.module_lessons_read(user_id, course, info.module_id):
+    elif info.kind == MODULE and not learning.module_read(
+        course.module(info.module_id), learning.lessons_read(user_id)
+    ):
         blocked = NotAvailable("lessons")
     elif info.kind == FINAL and not modules_complete(user_id, course):
         blocked = NotAvailable("modules")
@@ -358,7 +364,7 @@ def _complete_course_if_due(attempt: Attempt, course: Course, now: datetime) -> 
             db.session.add(completion)
     except IntegrityError:
         return  # completed already (the constraint keeps it to one per edition)
-    course_completed.send(attempt.user_id, completion=completion)
+    course_completed.send(attempt.user_id, completion=completion, course=course)
 
 
 def completion(user_id: int, edition: int | None = None) -> CourseCompletion | None:

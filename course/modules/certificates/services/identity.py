@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import func, select
 
-from course.core.content import Course
+from course.core.content.published import course_edition
 from course.core.db import db, utcnow
 from course.modules.certificates import iin
 from course.modules.certificates.models import Certificate, IdentityCheck
@@ -78,10 +78,9 @@ class AlreadySet(Exception):
     """The IIN of a certificate can be added once."""
 
 
-def set_identity(
-    certificate: Certificate, typed_iin: str | None, private_mode: bool, course: Course
-) -> None:
-    """The holder's choices: private mode any time; an IIN once (the QR then carries its tag)."""
+def set_identity(certificate: Certificate, typed_iin: str | None, private_mode: bool) -> None:
+    """The holder's choices: private mode any time; an IIN once (the QR then carries its
+    tag, and the PDF is made again on the certificate's own edition)."""
     certificate.private_mode = private_mode
     if typed_iin:
         if certificate.iin_hmac is not None:
@@ -90,7 +89,7 @@ def set_identity(
         certificate.iin_hmac = iin.keyed_hash(iin_secret(), certificate.code, number)
         certificate.iin_key_version = IIN_KEY_VERSION
         certificate.iin_tag = iin.offline_tag(certificate.code, number)
-        sign_and_render(certificate, course)
+        sign_and_render(certificate, course_edition(certificate.edition))
 
 
 def _misses(now: datetime, *conditions) -> int:

@@ -28,7 +28,6 @@ from course.modules.certificates import (
 from course.modules.certificates.models import Certificate
 from course.modules.certificates.services.signing import issuer, keyring
 from course.modules.certificates.services.status import current_certificate, local_date
-from course.modules.certificates.signals import certificate_issued
 
 
 def _texts(course: Course, certificate: Certificate, lang: str) -> pdf.Side:
@@ -105,29 +104,39 @@ def new_certificate(
 
 def issue(user_id: int, completion, course: Course, now: datetime | None = None) -> Certificate:
     """The learner's certificate for this completion: made once, whatever the concurrency."""
-    existing = current_certificate(user_id, completion.edition)
+    return _issue(accounts.get_user(user_id), completion, course, now)
+
+
+def issue_and_announce(user_id: int, completion, course: Course) -> Certificate:
+    """On completion: issue, then tell the holder once the transaction commits. The
+    learner is loaded once for both."""
+    user = accounts.get_user(user_id)
+    certificate = _issue(user, completion, course)
+    send_issued_mail(user, certificate)
+    return certificate
+
+
+def _issue(user, completion, course: Course, now: datetime | None = None) -> Certificate:
+    existing = current_certificate(user.id, completion.edition)
     if existing is not None:
         return existing
-    user = accounts.get_user(user_id)
-    certificate = new_certificate(user_id, completion, user.full_name, course, now or utcnow())
+    certificate = new_certificate(user.id, completion, user.full_name, course, now or utcnow())
     try:
         with db.session.begin_nested():
             db.session.add(certificate)
     except IntegrityError:
         # Another request issued it first (one current certificate per learner and
         # edition is a database constraint), or a random code or index collided.
-        existing = current_certificate(user_id, completion.edition)
+        existing = current_certificate(user.id, completion.edition)
         if existing is not None:
             return existing
         raise
     accounts.lock_name(user)
-    certificate_issued.send(user_id, certificate=certificate)
     return certificate
 
 
-def send_issued_mail(user_id: int, certificate: Certificate) -> None:
+def send_issued_mail(user, certificate: Certificate) -> None:
     """The holder is told, in their language, once the issuing transaction commits."""
-    user = accounts.get_user(user_id)
     with force_locale(user.locale):
         subject = _("Your certificate of completed training")
         body = _(

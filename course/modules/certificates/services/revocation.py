@@ -7,7 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
-from course.core.content import Course
+from course.core.content.published import course_edition
 from course.core.db import db, utcnow
 from course.modules.accounts import services as accounts
 from course.modules.certificates.models import AuditEvent, Certificate
@@ -63,14 +63,13 @@ def replace_name(
     certificate: Certificate,
     actor_id: int,
     new_name: str,
-    course: Course,
     now: datetime | None = None,
 ) -> Certificate:
     """An admin corrects the name: a new certificate replaces the old, which says so.
 
     A revoked certificate is not replaced (the replacement would be valid, silently
     undoing the revocation), nor one that was replaced already (its replacement is the
-    one to correct)."""
+    one to correct). The replacement is made on the certificate's own edition."""
     now = now or utcnow()
     if certificate.revoked_at is not None:
         raise CannotReplace("revoked")
@@ -80,7 +79,9 @@ def replace_name(
     completion = _completion_of(certificate)
     certificate.replaced_at = now
     db.session.flush()
-    replacement = new_certificate(certificate.user_id, completion, name, course, now)
+    replacement = new_certificate(
+        certificate.user_id, completion, name, course_edition(certificate.edition), now
+    )
     replacement.private_mode = certificate.private_mode
     db.session.add(replacement)
     db.session.flush()

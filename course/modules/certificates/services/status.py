@@ -13,7 +13,7 @@ from sqlalchemy import select
 from course.core.content import Course
 from course.core.content.published import editions
 from course.core.db import db
-from course.modules.certificates import codes
+from course.modules.certificates import codes, iin
 from course.modules.certificates.models import Certificate
 from course.modules.certificates.services.signing import issuer, withdrawn_kids
 
@@ -146,3 +146,25 @@ def status_of(
 def local_date(moment: datetime):
     """The calendar date in Kazakhstan, as printed on the certificate."""
     return moment.astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+# ---------------------------------------------------------------- codes and IINs for other areas
+
+
+CodeError = codes.CodeError
+IINError = iin.IINError
+
+
+def normalize_code(typed: str) -> str:
+    """The canonical code of what was typed; raises CodeError (reason "format" or "typo")."""
+    return codes.normalize(typed)
+
+
+def display_code(code: str | None) -> str:
+    """A canonical code as people read it (XXXX-XXXX-XXXX-C); "" for none."""
+    return codes.display(code) if code else ""
+
+
+def normalize_iin(typed: str) -> str:
+    """Twelve digits with a valid check digit; raises IINError (reason "format" or "check")."""
+    return iin.normalize(typed)

@@ -41,7 +41,7 @@ def admin_certificate(typed: str):
         elif action == "replace":
             try:
                 replacement = services.replace_name(
-                    certificate, current_user.id, request.form.get("name", ""), course
+                    certificate, current_user.id, request.form.get("name", "")
                 )
             except ValueError:
                 error = _(
@@ -72,7 +72,7 @@ def admin_certificate(typed: str):
         certificate=certificate,
         course=course,
         display=codes.display(code),
-        status=services.public_status(code, course, show_name=True),
+        status=services.status_of(certificate, code, course, show_name=True),
         audit=services.audit_of(certificate),
         reasons=services.REVOCATION_REASONS,
         error=error,

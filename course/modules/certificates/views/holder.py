@@ -37,9 +37,7 @@ def my_certificate():
     if request.method == "POST":
         private = request.form.get("private_mode") == "on"
         try:
-            services.set_identity(
-                certificate, request.form.get("iin", "").strip() or None, private, course
-            )
+            services.set_identity(certificate, request.form.get("iin", "").strip() or None, private)
         except iin.IINError as e:
             error = iin_error_message(e)
         except services.AlreadySet:
@@ -60,7 +58,7 @@ def my_certificate():
         qr_svg=qr_svg,
         share=share,
         error=error,
-        status=services.public_status(certificate.code, course, show_name=True),
+        status=services.status_of(certificate, certificate.code, course, show_name=True),
         course=course,
     )
     return page, 400 if error else 200

@@ -54,10 +54,17 @@ def _typo_page(typed: str):
 
 
 def _verify_response(
-    code: str, identity: str | None = None, status_code: int = 200, signature=None
+    code: str,
+    identity: str | None = None,
+    status_code: int = 200,
+    signature=None,
+    certificate=None,
 ):
+    """The verification page; `certificate` when the view has looked it up already."""
     course = current_course()
-    status = services.public_status(code, course, show_name=identity == "match")
+    if certificate is None:
+        certificate = services.find(code)
+    status = services.status_of(certificate, code, course, show_name=identity == "match")
     page = render_template(
         "certificates/verify.html",
         status=status,
@@ -96,11 +103,11 @@ def verify_identity(typed: str):
         )
     except iin.IINError as e:
         flash(iin_error_message(e), "error")
-        return _verify_response(code, None, 400)
+        return _verify_response(code, None, 400, certificate=certificate)
     except services.IdentityLocked:
-        return _verify_response(code, "locked", 429)
+        return _verify_response(code, "locked", 429, certificate=certificate)
     db.session.commit()
-    return _verify_response(code, "match" if matched else "no_match")
+    return _verify_response(code, "match" if matched else "no_match", certificate=certificate)
 
 
 @public.get("/V1/<payload>")

@@ -96,7 +96,7 @@ def roster(
         progress = learning.progress(user.id, course)
         certificate = certificates.current_certificate(user.id)
         if certificate is not None:
-            public = certificates.public_status(certificate.code, course)
+            public = certificates.status_of(certificate, certificate.code, course)
             cert_status = "superseded" if public.superseded else public.status
             course_status = "completed"
         else:

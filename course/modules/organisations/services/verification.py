@@ -38,8 +38,7 @@ class ItemResult:
     def as_json(self) -> dict:
         return {
             "index": self.row,
-            "code": self.code
-            and f"{self.code[:4]}-{self.code[4:8]}-{self.code[8:12]}-{self.code[12:]}",
+            "code": self.code and certificates.display_code(self.code),
             "status": self.status,
             "holder": self.holder,
             "edition": self.edition,
@@ -57,20 +56,18 @@ def verify_items(
     token_id: int | None = None,
 ) -> list[ItemResult]:
     """Each (row number, typed code, typed IIN or None), checked and logged, in order."""
-    from course.modules.certificates import codes, iin
-
     parsed: list[tuple[int, str, str | None, str | None, str | None]] = []
     for row, typed, typed_iin in items:
         try:
-            code = codes.normalize(typed)
-        except codes.CodeError as e:
+            code = certificates.normalize_code(typed)
+        except certificates.CodeError as e:
             parsed.append((row, typed, None, None, f"code_{e.reason}"))
             continue
         number = None
         if typed_iin:
             try:
-                number = iin.normalize(typed_iin)
-            except iin.IINError as e:
+                number = certificates.normalize_iin(typed_iin)
+            except certificates.IINError as e:
                 parsed.append((row, typed, code, None, f"iin_{e.reason}"))
                 continue
         parsed.append((row, typed, code, number, None))

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX, _
+from course.modules.certificates import services as certificates
 from course.modules.organisations import services
 
 bp = Blueprint("organisations", __name__, url_prefix=LANG_PREFIX, template_folder="../templates")
@@ -64,4 +65,4 @@ def staff_or_403(admin: bool = False):
 
 
 def display_code(code: str | None) -> str:
-    return f"{code[:4]}-{code[4:8]}-{code[8:12]}-{code[12:]}" if code else ""
+    return certificates.display_code(code)

@@ -81,6 +81,7 @@ def _dashboard_page(organisation, membership, course) -> str:
     status = request.args.get("status") or None
     return render_template(
         "organisations/dashboard.html",
+        display_code=display_code,
         organisation=organisation,
         membership=membership,
         rows=services.roster(organisation, course, status),
