@@ -43,4 +43,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_modules(app)
     errors.init_app(app)
+    from course.cli import CourseCliRunner
+
+    app.test_cli_runner_class = CourseCliRunner
     return app

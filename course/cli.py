@@ -1,11 +1,14 @@
-"""The `course` command: serve, db, content, users.
+"""The `course` command, and the one table of its command groups.
 
+Every group is listed in AREA_COMMANDS (or defined here) and imported only when used, so
+`course --help` lists them all even when the content is invalid and no app can start.
 Commands that check or export content run without an app, so that they work (and
 report every problem) when the content is broken and the app would refuse to start.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import sys
@@ -13,14 +16,63 @@ from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup
+from flask.testing import FlaskCliRunner
 
 from course import create_app
 from course.config import PROJECT_ROOT, content_dir
 from course.core.content import ContentError, check_content, load_course
 from course.core.logs import redact_environ
 
+# Name -> "module:attribute" of each area's command group, imported on first use.
+AREA_COMMANDS = {
+    "db": "flask_migrate.cli:db",  # Flask-Migrate's (`course db upgrade`)
+    "users": "course.modules.accounts.cli:users",
+    "keys": "course.modules.certificates.cli:keys_group",
+    "certs": "course.modules.certificates.cli:certs",
+    "stats": "course.modules.quizzes.cli:stats",
+}
+CONTENT_COMMANDS = {"import": "course.modules.authoring.cli:import_command"}
 
-@click.group(cls=FlaskGroup, create_app=create_app, add_version_option=False, load_dotenv=False)
+
+def _load(target: str) -> click.Command:
+    module, attribute = target.split(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+class CommandTable(FlaskGroup):
+    """Flask's group, with its area commands from AREA_COMMANDS instead of from the app.
+
+    Flask would build the app to list its commands, and show a traceback instead of them
+    when the content is invalid; these are known without an app.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(click.Group.list_commands(self, ctx)) | set(AREA_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in AREA_COMMANDS:
+            return _load(AREA_COMMANDS[name])
+        return click.Group.get_command(self, ctx, name)
+
+
+class ContentCommands(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(set(super().list_commands(ctx)) | set(CONTENT_COMMANDS))
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in CONTENT_COMMANDS:
+            return _load(CONTENT_COMMANDS[name])
+        return super().get_command(ctx, name)
+
+
+class CourseCliRunner(FlaskCliRunner):
+    """`app.test_cli_runner()` runs the `course` command's own table, as installed."""
+
+    def invoke(self, cli=None, args=None, **kwargs):
+        return super().invoke(cli or main, args, **kwargs)
+
+
+@click.group(cls=CommandTable, create_app=create_app, add_version_option=False, load_dotenv=False)
 def main() -> None:
     """The observer course."""
 
@@ -78,7 +130,7 @@ def serve(host: str, port: int, workers: int) -> None:
     Server().run()
 
 
-@main.group("content")
+@main.group("content", cls=ContentCommands)
 def content() -> None:
     """Check and export the course content."""
 
@@ -124,18 +176,6 @@ def content_export(fmt: str, path: Path | None, lang: str | None, output: Path |
             click.echo(str(problem), err=True)
         sys.exit(1)
     click.echo(json.dumps(course.to_export(), ensure_ascii=False, indent=2))
-
-
-def _add_area_commands() -> None:
-    # Verifying a certificate needs no app, so it works on a machine with only the files.
-    from course.modules.authoring.cli import import_command
-    from course.modules.certificates.cli import certs
-
-    main.add_command(certs)
-    content.add_command(import_command)
-
-
-_add_area_commands()
 
 
 @main.group("i18n")

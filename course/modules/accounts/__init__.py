@@ -4,8 +4,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from course.modules.accounts import cli, services, views
+    from course.modules.accounts import services, views
 
     app.register_blueprint(views.bp)
     services.init_login(app)
-    app.cli.add_command(cli.users)

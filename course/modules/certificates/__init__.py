@@ -6,10 +6,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from course.modules.certificates import cli, receivers, views
+    from course.modules.certificates import receivers, views
     from course.modules.quizzes.signals import course_completed
 
     app.register_blueprint(views.bp)
     app.register_blueprint(views.public)
     course_completed.connect(receivers.issue_on_completion)
-    app.cli.add_command(cli.keys_group)

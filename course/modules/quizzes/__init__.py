@@ -5,9 +5,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from course.modules.learning.signals import course_activities, module_activities
-    from course.modules.quizzes import cli, receivers, views
+    from course.modules.quizzes import receivers, views
 
     app.register_blueprint(views.bp)
     module_activities.connect(receivers.module_quizzes)
     course_activities.connect(receivers.final_exam)
-    app.cli.add_command(cli.stats)
