@@ -126,17 +126,16 @@ def edition_line(course: Course, lang: str) -> str:
     )
 
 
-_BOOKLETS: dict[tuple[str, int, str], bytes] = {}
-
-
 def pocket_pdf(course: Course, lang: str) -> bytes:
-    """The A6 booklet of this edition's pocket reference, made once per edition and language."""
-    key = (str(course.root), course.edition, lang)
-    if key not in _BOOKLETS:
-        if len(_BOOKLETS) > 16:
-            _BOOKLETS.clear()
-        _BOOKLETS[key] = pdf.render(_booklet(course, lang))
-    return _BOOKLETS[key]
+    """The A6 booklet of this edition's pocket reference, made once per edition, language
+    and app (kept with the app, so two apps in one process never share a booklet)."""
+    booklets: dict = current_app.extensions.setdefault("offline.booklets", {})
+    key = (course.edition, lang)
+    if key not in booklets:
+        if len(booklets) > 16:  # editions come and go; keep the newest few
+            booklets.clear()
+        booklets[key] = pdf.render(_booklet(course, lang))
+    return booklets[key]
 
 
 def _booklet(course: Course, lang: str) -> pdf.Booklet:

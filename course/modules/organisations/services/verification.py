@@ -31,10 +31,6 @@ class ItemResult:
     completed_on: str | None = None
     identity: str | None = None  # match, no_match, locked, or None when no IIN was given
 
-    @property
-    def is_error(self) -> bool:
-        return self.status.startswith(("code_", "iin_"))
-
     def as_json(self) -> dict:
         return {
             "index": self.row,
