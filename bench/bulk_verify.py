@@ -13,8 +13,8 @@ import time
 from flask_migrate import upgrade
 
 from course import create_app
-from course.core.db import db
 from course.core.content.published import current_course
+from course.core.db import db
 from course.modules.accounts import services as accounts
 from course.modules.certificates import codes
 from course.modules.organisations import services

@@ -1,21 +1,26 @@
 """Fixtures: an app on a real database (SQLite, or PostgreSQL via TEST_DATABASE_URL),
-its client and CLI runner, sign-in helpers, and the `lang` parameter over kk and ru."""
+its client and CLI runner, signed-in people, the `lang` parameter over kk and ru, and the
+two fixtures more than one area uses: a certificate holder and an approved organisation.
+
+Plain helpers live in tests/support; this file holds fixtures only."""
 
 from __future__ import annotations
 
 import os
-import re
-from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import create_engine, text
 
 from course import create_app
 from course.core.db import db
-from tests import factories
-
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
-SECRET = "test-secret-" + "x" * 40
+from course.modules.accounts import services as accounts
+from course.modules.certificates import services as certificates
+from course.modules.organisations import services as organisations
+from tests.support import factories
+from tests.support.app import app_config, empty_tables
+from tests.support.certificates import complete_course
+from tests.support.clients import client_for, sign_in
+from tests.support.organisations import application, valid_bin
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +35,7 @@ def database_url(tmp_path_factory) -> str:
             conn.execute(text("DROP SCHEMA public CASCADE"))
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app(_config(url, tmp_path_factory.mktemp("instance")))
+    app = create_app(app_config(url, tmp_path_factory.mktemp("instance")))
     with app.app_context():
         from flask_migrate import upgrade
 
@@ -39,39 +44,13 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
-def _config(url: str, instance: Path, **extra) -> dict:
-    config = {
-        "TESTING": True,
-        "SECRET_KEY": SECRET,
-        "SQLALCHEMY_DATABASE_URI": url,
-        "INSTANCE_PATH": str(instance),
-        "CONTENT_DIR": str(FIXTURE_CONTENT),
-        "DATABASE_BUSY_TIMEOUT": 0.5,
-        # Most tests post forms directly; tests/core/test_csrf.py runs with it on.
-        "WTF_CSRF_ENABLED": False,
-    }
-    config.update(extra)
-    return config
-
-
-def _empty_tables(app) -> None:
-    with app.app_context():
-        tables = [
-            t for t in reversed(db.metadata.sorted_tables) if inspect(db.engine).has_table(t.name)
-        ]
-        with db.engine.begin() as conn:
-            for table in tables:
-                conn.execute(table.delete())
-        db.engine.dispose()
-
-
 @pytest.fixture
 def make_app(database_url, tmp_path):
     """Build an app with extra config; every app made this way starts on empty tables."""
     made = []
 
     def make(**extra):
-        app = create_app(_config(database_url, tmp_path / "instance", **extra))
+        app = create_app(app_config(database_url, tmp_path / "instance", **extra))
         made.append(app)
         return app
 
@@ -80,7 +59,7 @@ def make_app(database_url, tmp_path):
         with app.app_context():
             db.engine.dispose()
     if made:
-        _empty_tables(create_app(_config(database_url, tmp_path / "instance")))
+        empty_tables(create_app(app_config(database_url, tmp_path / "instance")))
 
 
 @pytest.fixture
@@ -123,19 +102,33 @@ def signed_in(client, user):
     return client
 
 
-def sign_in(client, email: str, password: str, lang: str = "kk"):
-    return client.post(
-        f"/{lang}/sign-in", data={"email": email, "password": password}, follow_redirects=False
+@pytest.fixture
+def holder(app):
+    """A signed-in learner who has completed the course."""
+    with app.app_context():
+        user_id = complete_course(full_name="Әсел Қайратқызы Нұрланова")
+        certificate = certificates.current_certificate(user_id)
+        email = accounts.get_user(user_id).email
+        data = {"id": user_id, "code": certificate.code, "qr": certificate.qr_text}
+    client = app.test_client()
+    sign_in(client, email, factories.PASSWORD)
+    data["client"] = client
+    return data
+
+
+@pytest.fixture
+def org(app):
+    """An approved organisation with its admin signed in."""
+    head, head_id, _ = client_for(app)
+    number = valid_bin("9001013")
+    assert head.post("/kk/organisations/apply", data=application(number)).status_code == 302
+    admin, _admin_id, _ = client_for(app, role="admin")
+    with app.app_context():
+        organisation_id = organisations.pending()[0].id
+    assert (
+        admin.post(
+            "/kk/admin/organisations", data={"organisation": organisation_id, "action": "approve"}
+        ).status_code
+        == 302
     )
-
-
-def csrf_token_from(html: str) -> str:
-    match = re.search(r'name="(?:[\w-]+-)?csrf_token"[^>]*value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
-
-
-def html_lang(html: str) -> str:
-    match = re.search(r'<html lang="([a-z]+)"', html)
-    assert match
-    return match.group(1)
+    return {"client": head, "user_id": head_id, "id": organisation_id, "admin": admin}

@@ -21,7 +21,7 @@ from course.config import PROJECT_ROOT
 from course.core.content import ContentError
 from course.core.db import db
 from course.modules.accounts import services
-from tests.conftest import FIXTURE_CONTENT, SECRET
+from tests.support.app import FIXTURE_CONTENT, SECRET
 
 
 @pytest.fixture
@@ -122,6 +122,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_serve_creates_the_instance_migrates_and_answers(tmp_path):
     """The README's first start: a new instance folder, a migrated database, a real server."""
     instance = tmp_path / "instance"

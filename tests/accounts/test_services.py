@@ -7,7 +7,7 @@ import pytest
 from course.core.db import db
 from course.modules.accounts import services
 from course.modules.accounts.models import User
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import pytest
 from course.core.db import db
 from course.modules.accounts import services
 from course.modules.accounts.models import User
-from tests import factories
-from tests.conftest import html_lang, sign_in
-from tests.helpers import link_path, outbox, t
+from tests.support import factories
+from tests.support.clients import sign_in
+from tests.support.i18n import html_lang, t
+from tests.support.mail import link_path, outbox
 
 GOOD = {
     "full_name": "Әсел Қайратқызы Нұрланова",
@@ -301,6 +302,19 @@ def test_sign_in_attempts_are_rate_limited(make_app, lang):
 
 
 def test_form_fields_carry_no_none_attributes(client, lang):
-    # WTForms writes a None attribute out as the word "None" (aria-describedby="None").
+    # WTForms writes a None attribute out as the word "None" (aria-describedby="None"):
+    # on a fresh form (no errors, some hints) and on a refused one (errors on every field).
     for url in (f"/{lang}/register", f"/{lang}/sign-in"):
-        assert '="None"' not in client.get(url).get_data(as_text=True)
+        fresh = client.get(url)
+        assert fresh.status_code == 200
+        page = fresh.get_data(as_text=True)
+        assert html_lang(page) == lang
+        assert '<input autocomplete="email" id="email"' in page
+        assert "aria-invalid" not in page
+        assert '="None"' not in page
+        refused = client.post(url, data={})
+        assert refused.status_code == 400
+        page = refused.get_data(as_text=True)
+        assert 'aria-describedby="email-error"' in page
+        assert '<p class="error" id="email-error">' in page
+        assert '="None"' not in page

@@ -6,9 +6,9 @@ import shutil
 
 import pytest
 
-from course.core.db import db
-from tests import factories
-from tests.conftest import FIXTURE_CONTENT, sign_in
+from tests.support.app import FIXTURE_CONTENT
+from tests.support.authoring import make_person
+from tests.support.clients import sign_in
 
 
 @pytest.fixture
@@ -23,13 +23,6 @@ def app(make_app, content):
     return make_app(CONTENT_DIR=str(content))
 
 
-def make_person(app, role: str) -> dict:
-    with app.app_context():
-        made = factories.make_user(role=role, full_name="Гүлнар Серікқызы Әлиева")
-        db.session.commit()
-        return {"id": made.id, "email": made.email, "password": factories.PASSWORD}
-
-
 @pytest.fixture
 def trainer(app):
     return make_person(app, "trainer")
@@ -39,12 +32,4 @@ def trainer(app):
 def trainer_client(app, trainer):
     client = app.test_client()
     sign_in(client, trainer["email"], trainer["password"])
-    return client
-
-
-def client_as(app, role: str):
-    """A test client signed in as a new person with this role."""
-    person = make_person(app, role)
-    client = app.test_client()
-    sign_in(client, person["email"], person["password"])
     return client

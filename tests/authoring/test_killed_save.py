@@ -10,6 +10,8 @@ import subprocess
 import sys
 import textwrap
 
+import pytest
+
 from course.core.content import check_content, load_course
 
 # The child process writes a lesson through the editor's atomic write, and stops for good
@@ -61,6 +63,7 @@ def test_a_save_killed_before_the_rename_leaves_the_old_file(content):
     assert load_course(content).lesson("alpha", "first").title["ru"] == "Первый урок"
 
 
+@pytest.mark.slow
 def test_saves_killed_at_random_moments_never_leave_a_partial_file(content):
     target = content / "kk/alpha/first.md"
     old = target.read_text("utf-8")

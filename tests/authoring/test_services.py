@@ -9,11 +9,12 @@ import pytest
 from PIL import Image
 
 from course.core.content import load_course
-from course.core.db import db
 from course.core.content.published import current_course, editions
+from course.core.db import db
 from course.modules.authoring import questions, services
 from course.modules.authoring import units as u
 from course.modules.authoring.models import Revision
+from tests.support.certificates import complete_course
 
 AUTHOR = services.Author(None, "Тренер Тест")
 BODY = "lesson:alpha/first:body"
@@ -374,8 +375,6 @@ def test_an_unacceptable_image_is_refused(app, content, data, alt, reason):
 
 
 def test_superseding_edition_marks_earlier_certificates(app):
-    from tests.certificates.helpers import complete_course
-
     with app.app_context():
         from course.modules.certificates import services as certificates
 

@@ -12,17 +12,17 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from course.core.content import load_course
-from course.core.db import db
 from course.core.content.published import current_course, editions
+from course.core.db import db
 from course.modules.authoring import services
 from course.modules.authoring.models import Revision
 from course.modules.quizzes import services as quizzes
 from course.modules.quizzes.models import Attempt
-from tests.authoring.conftest import client_as
-from tests.authoring.helpers import form_fields, lesson_form
-from tests.conftest import html_lang, sign_in
-from tests.helpers import t
-from tests.quizzes.helpers import answers_for, form_for
+from tests.support.authoring import client_as, form_fields, lesson_form
+from tests.support.certificates import complete_course
+from tests.support.clients import sign_in
+from tests.support.i18n import html_lang, t
+from tests.support.quizzes import answers_for, form_for
 
 BODY = "lesson:alpha/first:body"
 PAGES = [
@@ -469,8 +469,6 @@ def test_retiring_and_moving_questions(app, trainer_client, content, lang):
 
 
 def test_item_statistics_are_shown_next_to_each_question(app, trainer_client, lang):
-    from tests.certificates.helpers import complete_course
-
     with app.app_context():
         complete_course()
     page = trainer_client.get(f"/{lang}/trainer/quizzes/alpha").get_data(as_text=True)

@@ -40,6 +40,7 @@ def test_malformed_input_is_a_format_error(typed):
     assert info.value.reason == "format"
 
 
+@pytest.mark.slow
 def test_every_single_wrong_symbol_is_caught():
     rng = random.Random(7)
     for _ in range(200):

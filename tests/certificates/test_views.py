@@ -12,27 +12,12 @@ from pypdf import PdfReader
 from course.cli import main
 from course.core.db import db
 from course.modules.accounts import services as accounts
-from course.modules.certificates import codes, iin, services, verification
-from tests import factories
-from tests.certificates.helpers import complete_course
-from tests.conftest import html_lang, sign_in
-from tests.helpers import t
+from course.modules.certificates import codes, iin, verification
+from tests.support import factories
+from tests.support.clients import sign_in
+from tests.support.i18n import html_lang, t
 
 IIN = "900101300017"
-
-
-@pytest.fixture
-def holder(app):
-    """A signed-in learner who has completed the course."""
-    with app.app_context():
-        user_id = complete_course(full_name="Әсел Қайратқызы Нұрланова")
-        certificate = services.current_certificate(user_id)
-        email = accounts.get_user(user_id).email
-        data = {"id": user_id, "code": certificate.code, "qr": certificate.qr_text}
-    client = app.test_client()
-    sign_in(client, email, factories.PASSWORD)
-    data["client"] = client
-    return data
 
 
 def test_my_certificate_page_and_the_pdf(app, holder, lang, tmp_path):
@@ -231,8 +216,25 @@ def test_published_lists_verify(app, holder):
 
 
 def test_name_is_locked_after_the_certificate(app, holder, lang):
-    page = holder["client"].get(f"/{lang}/account").get_data(as_text=True)
+    response = holder["client"].get(f"/{lang}/account")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert html_lang(page) == lang
+    assert "<p><strong>Әсел Қайратқызы Нұрланова</strong></p>" in page
+    locked = (
+        "Your name is printed on a certificate and can no longer be changed here. If it is "
+        "wrong, write to the administrator: a corrected certificate will replace the old one."
+    )
+    assert t(app, lang, locked) in page
     assert 'name="name-full_name"' not in page
+    assert 'name="lang-locale"' in page  # the rest of the account page is there
+    # Posting the name form anyway is refused and changes nothing.
+    changed = holder["client"].post(
+        f"/{lang}/account", data={"form": "name", "name-full_name": "Басқа Адам Есімі"}
+    )
+    assert changed.status_code == 403
+    with app.app_context():
+        assert accounts.get_user(holder["id"]).full_name == "Әсел Қайратқызы Нұрланова"
 
 
 def test_open_badge_download_verifies_offline(app, holder, tmp_path):

@@ -8,8 +8,9 @@ import pytest
 
 from course.config import PROJECT_ROOT
 from course.core.content import load_course
-from tests.conftest import sign_in
-from tests.factories import PASSWORD, make_user
+from tests.support.clients import sign_in
+from tests.support.factories import PASSWORD, make_user
+from tests.support.quizzes import answers_for, form_for
 
 REAL = PROJECT_ROOT / "content"
 COURSE = load_course(REAL)
@@ -143,13 +144,13 @@ def test_every_lesson_page_is_under_60_kb_in_both_languages(real_client):
             assert f'<html lang="{lang}">' in response.get_data(as_text=True)
 
 
+@pytest.mark.slow
 def test_the_whole_course_can_be_taken_through_the_pages(make_app, lang):
     """Every module's quiz and the final exam, answered right through the real pages."""
     from werkzeug.datastructures import MultiDict
 
     from course.core.db import db
     from course.modules.quizzes import services as quizzes
-    from tests.quizzes.helpers import answers_for, form_for
 
     app = make_app(CONTENT_DIR=str(REAL))
     with app.app_context():

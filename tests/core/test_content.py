@@ -10,7 +10,7 @@ import pytest
 
 from course.config import PROJECT_ROOT
 from course.core.content import ContentError, check_content, load_course
-from tests.conftest import FIXTURE_CONTENT
+from tests.support.app import FIXTURE_CONTENT
 
 
 @pytest.fixture

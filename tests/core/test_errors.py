@@ -9,8 +9,9 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from course.modules.accounts import services
-from tests.conftest import csrf_token_from, html_lang
-from tests.helpers import link_path, outbox, t
+from tests.support.clients import csrf_token_from
+from tests.support.i18n import html_lang, t
+from tests.support.mail import link_path, outbox
 
 
 def test_404_page_is_in_the_language_of_the_url(app, client, lang):

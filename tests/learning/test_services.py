@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from course.core.db import db
 from course.core.content.published import current_course
+from course.core.db import db
 from course.modules.learning import services
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture

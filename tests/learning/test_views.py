@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urljoin
 
-from tests.conftest import html_lang
-from tests.helpers import t
+from tests.support.i18n import html_lang, t
 
 LESSON_TITLES = {"kk": "Бірінші сабақ", "ru": "Первый урок"}
 

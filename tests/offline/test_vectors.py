@@ -147,6 +147,7 @@ RUN_VECTORS = """async ({ url, vectors, freshDays, electionDayHours }) => {
 }"""
 
 
+@pytest.mark.browser
 def test_the_browser_gives_every_vector_its_verdict(live, phone, vector_set):
     """verify.js with WebCrypto's Ed25519, then with the noble-ed25519 fallback."""
     arg = {

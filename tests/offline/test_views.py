@@ -19,8 +19,8 @@ from course.core.content.editions import EditionRecord
 from course.core.content.published import current_course
 from course.modules.certificates import services as certificates
 from course.modules.offline import pdf, services
-from tests.conftest import FIXTURE_CONTENT, html_lang
-from tests.helpers import t
+from tests.support.app import FIXTURE_CONTENT
+from tests.support.i18n import html_lang, t
 
 A6 = (round(105 / 25.4 * 72, 1), round(148 / 25.4 * 72, 1))
 

@@ -12,7 +12,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from course.core.db import db
 from course.modules.organisations import services
-from tests import factories
+from tests.support import factories
 
 
 @pytest.fixture
@@ -40,6 +40,7 @@ def test_openapi_document_is_valid(api_app):
     validate(api_app.test_client().get("/api/v1/openapi.json").json)
 
 
+@pytest.mark.slow
 def test_the_api_matches_its_openapi_document(api_schema, api_app):
     """Schemathesis draws requests from the document and checks every response against it
     (status codes, content types, response schemas, no server errors)."""

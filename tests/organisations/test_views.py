@@ -12,67 +12,15 @@ from course.core.db import db
 from course.modules.certificates import codes
 from course.modules.certificates import services as certificates
 from course.modules.organisations import services
-from tests import factories
-from tests.certificates.helpers import complete_course
-from tests.conftest import html_lang, sign_in
-from tests.helpers import outbox, t
+from tests.support import factories
+from tests.support.certificates import complete_course
+from tests.support.clients import client_for
+from tests.support.i18n import html_lang, t
+from tests.support.mail import outbox
+from tests.support.organisations import api_token, application, valid_bin
 
 BIN = "900101300017"  # the check digit rule is the IIN's
 OTHER_BIN = "850203400127"
-
-
-def _valid_bin(prefix: str) -> str:
-    from course.core.identifiers import check_digit
-
-    for n in range(1000):
-        first = f"{prefix}{n:04d}"
-        digit = check_digit(first)
-        if digit is not None:
-            return first + str(digit)
-    raise AssertionError
-
-
-def client_for(app, **user):
-    with app.app_context():
-        made = factories.make_user(**user)
-        db.session.commit()
-        email_, user_id = made.email, made.id
-    client = app.test_client()
-    sign_in(client, email_, factories.PASSWORD)
-    return client, user_id, email_
-
-
-def application(bin_number: str, **extra) -> dict:
-    return {
-        "name_kk": "«Ашық сайлау» қоғамдық бірлестігі",
-        "name_ru": "Общественное объединение «Открытые выборы»",
-        "bin": bin_number,
-        "contact_name": "Айгүл Сәтбаева",
-        "contact_email": "office@example.kz",
-        "contact_phone": "+7 701 000 00 00",
-        "charter_includes_observation": "y",
-        "accreditation_number": "",
-        "accreditation_valid_until": "",
-        **extra,
-    }
-
-
-@pytest.fixture
-def org(app):
-    """An approved organisation with its admin signed in."""
-    head, head_id, _ = client_for(app)
-    number = _valid_bin("9001013")
-    assert head.post("/kk/organisations/apply", data=application(number)).status_code == 302
-    admin, _admin_id, _ = client_for(app, role="admin")
-    with app.app_context():
-        organisation_id = services.pending()[0].id
-    assert (
-        admin.post(
-            "/kk/admin/organisations", data={"organisation": organisation_id, "action": "approve"}
-        ).status_code
-        == 302
-    )
-    return {"client": head, "user_id": head_id, "id": organisation_id, "admin": admin}
 
 
 def test_application_is_validated_in_the_page_language(app, lang):
@@ -84,7 +32,7 @@ def test_application_is_validated_in_the_page_language(app, lang):
     assert t(app, lang, "A BIN has 12 digits and a valid check digit. Check the number.") in html
     date = client.post(
         f"/{lang}/organisations/apply",
-        data=application(_valid_bin("8502034"), accreditation_valid_until="31.03.2027"),
+        data=application(valid_bin("8502034"), accreditation_valid_until="31.03.2027"),
     )
     assert date.status_code == 400
     with app.app_context():
@@ -93,7 +41,7 @@ def test_application_is_validated_in_the_page_language(app, lang):
 
 def test_rejection_needs_a_reason(app):
     client, _, _ = client_for(app)
-    client.post("/kk/organisations/apply", data=application(_valid_bin("7707070")))
+    client.post("/kk/organisations/apply", data=application(valid_bin("7707070")))
     admin, _, _ = client_for(app, role="admin")
     with app.app_context():
         organisation_id = services.pending()[0].id
@@ -174,7 +122,7 @@ def test_one_organisation_never_sees_anothers_observers_or_log(app, org):
         "/kk/organisation/verify", data={"codes": codes.display(checked), "format": "csv"}
     )
     other, _, _ = client_for(app)
-    other.post("/kk/organisations/apply", data=application(_valid_bin("6606066")))
+    other.post("/kk/organisations/apply", data=application(valid_bin("6606066")))
     with app.app_context():
         other_id = services.pending()[0].id
     org["admin"].post(
@@ -210,6 +158,7 @@ def _certificates(app, count: int, revoke: int) -> list[str]:
     return made
 
 
+@pytest.mark.slow
 def test_bulk_csv_of_a_thousand_rows(app, org, lang):
     genuine = _certificates(app, 3, revoke=1)
     lines = ["code,iin"]
@@ -247,18 +196,9 @@ def test_bulk_csv_of_a_thousand_rows(app, org, lang):
     assert t(app, lang, "Checked %(done)s of %(total)s.", done=49, total=49) in page
 
 
-def _token(app, org) -> str:
-    page = (
-        org["client"]
-        .post("/kk/organisation/", data={"action": "token", "name": "CRM"})
-        .get_data(as_text=True)
-    )
-    return re.search(r'<code class="token">([^<]+)</code>', page).group(1)
-
-
 def test_api_with_a_token_and_its_revocation(app, org):
     genuine = _certificates(app, 2, revoke=1)
-    token = _token(app, org)
+    token = api_token(org)
     with app.app_context():
         stored = services.tokens(services.get(org["id"]))[0]
         assert token not in (stored.token_hash, stored.prefix)
@@ -309,7 +249,7 @@ def test_api_with_a_token_and_its_revocation(app, org):
     ],
 )
 def test_api_refuses_bad_requests(app, org, body, code):
-    token = _token(app, org)
+    token = api_token(org)
     headers = {"Authorization": f"Bearer {token}"}
     if isinstance(body, str):
         response = app.test_client().post(
@@ -349,7 +289,7 @@ def test_api_rate_limit_is_per_token(make_app):
         application_ = services.Application(
             "Ұйым",
             "Организация",
-            _valid_bin("5505055"),
+            valid_bin("5505055"),
             "К",
             "o@example.kz",
             "+7",
@@ -412,7 +352,7 @@ def test_an_invitation_expires_after_a_week(app, org):
 
 
 def test_api_logs_what_was_typed_without_control_characters(app, org):
-    token = _token(app, org)
+    token = api_token(org)
     body = {"items": [{"code": "AB\x00CD\x07"}]}
     response = app.test_client().post(
         "/api/v1/certificates/verify", json=body, headers={"Authorization": f"Bearer {token}"}

@@ -5,7 +5,7 @@ from collections import Counter
 
 from course.core.content import load_course
 from course.modules.quizzes.selection import draw_final_exam, option_order
-from tests.conftest import FIXTURE_CONTENT
+from tests.support.app import FIXTURE_CONTENT
 
 COURSE = load_course(FIXTURE_CONTENT)
 

@@ -8,19 +8,20 @@ import re
 import threading
 from dataclasses import replace
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from sqlalchemy import select, update
 from werkzeug.datastructures import MultiDict
 
-from course.core.db import db
 from course.core.content.published import current_course
+from course.core.db import db
 from course.modules.quizzes import services
 from course.modules.quizzes.models import Attempt, AttemptQuestion
-from tests import factories
-from tests.conftest import html_lang, sign_in
-from tests.helpers import t
-from tests.quizzes.helpers import answers_for, form_for, wrong_answer
+from tests.support import factories
+from tests.support.clients import sign_in
+from tests.support.i18n import html_lang, t
+from tests.support.quizzes import answers_for, form_for, wrong_answer
 
 
 def _learner(app, client, *, read=True):
@@ -221,20 +222,32 @@ def test_tampered_submissions_are_refused_and_store_nothing(app, client, learner
 def test_missing_answers_are_named_and_the_rest_kept_on_the_page(app, client, learner, lang):
     public_id = start(client, lang)
     form = fields(app, public_id)
-    kept = next((k, v) for k, v in form if re.fullmatch(r"q\d+", k))
-    response = post(client, f"/{lang}/attempts/{public_id}", [("action", "submit"), kept])
+    by_position = {}  # question number on the page: its fields
+    for name, value in form:
+        if match := re.fullmatch(r"q(\d+)(?:-\w+)?", name):
+            by_position.setdefault(int(match.group(1)), []).append((name, value))
+    assert sorted(by_position) == [1, 2, 3, 4]
+    # Answer two questions, one of them a choice (so a kept answer shows checked); leave two.
+    first_choice = next(n for n, pairs in sorted(by_position.items()) if pairs[0][0] == f"q{n}")
+    answered = {first_choice, next(n for n in sorted(by_position) if n != first_choice)}
+    unanswered = sorted(set(by_position) - answered)
+    sent = [("action", "submit")] + [pair for n in sorted(answered) for pair in by_position[n]]
+    response = post(client, f"/{lang}/attempts/{public_id}", sent)
     assert response.status_code == 400
-    html = response.get_data(as_text=True)
-    assert (
-        t(
-            app,
-            lang,
-            "Answer every question before you submit. Not answered: %(numbers)s.",
-            numbers="",
-        )[:20]
-        in html
-    )
-    assert f'name="{kept[0]}" value="{kept[1]}" checked' in html
+    page = response.get_data(as_text=True)
+    assert html_lang(page) == lang
+    [alert] = re.findall(r'<p class="flash error" role="alert">(.*?)</p>', page, re.S)
+    message = "Answer every question before you submit. Not answered: %(numbers)s."
+    numbers = ", ".join(str(n) for n in unanswered)
+    assert unescape(alert) == t(app, lang, message, numbers=numbers)
+    for n in unanswered:  # the numbers named are the labels of the questions left empty
+        fieldset = re.search(rf'<fieldset class="question" id="q{n}".*?</fieldset>', page, re.S)
+        label = t(app, lang, "Question %(num)d of %(total)d", num=n, total=4)
+        assert f'<span class="qnum">{label}</span>' in fieldset.group(0)
+        assert " checked" not in fieldset.group(0)
+        assert " selected" not in fieldset.group(0)
+    for name, value in by_position[first_choice]:
+        assert f'name="{name}" value="{value}" checked' in page
     assert nothing_stored(app, public_id)
 
 

@@ -16,8 +16,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from course.core.db import db
 from course.core.content.published import current_course
+from course.core.db import db
 from course.core.spreadsheets import FORMULA_STARTS, safe_cell
 from course.modules.accounts import services as accounts
 from course.modules.accounts.models import PasswordResetToken
@@ -25,10 +25,11 @@ from course.modules.certificates import codes, cose, iin, verification
 from course.modules.certificates import services as certificates
 from course.modules.certificates.keys import Keyring
 from course.modules.certificates.models import Certificate
-from tests import factories
-from tests.conftest import sign_in
-from tests.helpers import link_path, outbox, t
-from tests.organisations.test_views import _token, client_for
+from tests.support import factories
+from tests.support.clients import client_for, sign_in
+from tests.support.i18n import t
+from tests.support.mail import link_path, outbox
+from tests.support.organisations import api_token, application, valid_bin
 
 IIN = "900101300017"
 
@@ -194,7 +195,7 @@ def test_anonymous_misses_cannot_lock_out_an_organisations_token(app, holder, or
         == 429
     )
     # On election day the organisation still verifies, by token and on its own page.
-    token = _token(app, org)
+    token = api_token(org)
     api = app.test_client().post(
         "/api/v1/certificates/verify",
         json={"items": [{"code": display, "iin": IIN}]},
@@ -341,7 +342,7 @@ def test_deeply_nested_json_is_a_400(app, org):
     )
     assert identity.status_code == 400
     assert identity.json["error"]["code"] == "bad_body"
-    token = _token(app, org)
+    token = api_token(org)
     bulk = app.test_client().post(
         "/api/v1/certificates/verify",
         data=deep,
@@ -353,10 +354,8 @@ def test_deeply_nested_json_is_a_400(app, org):
 
 
 def test_an_organisation_name_with_a_line_break_is_refused(app, lang):
-    from tests.organisations.test_views import _valid_bin, application
-
     client, _, _ = client_for(app)
-    data = application(_valid_bin("8801013"), name_ru="Открытые выборы\r\nBcc: all@example.kz")
+    data = application(valid_bin("8801013"), name_ru="Открытые выборы\r\nBcc: all@example.kz")
     response = client.post(f"/{lang}/organisations/apply", data=data)
     assert response.status_code == 400
     assert t(app, lang, "Write this on one line, without line breaks.") in response.get_data(

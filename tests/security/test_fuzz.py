@@ -31,7 +31,7 @@ from course.modules.certificates import codes, cose, iin, integrity, statuslist,
 from course.modules.certificates.keys import Keyring
 from course.modules.quizzes.answers import AnswerError, DrawnQuestion, parse_answers
 from course.modules.quizzes.grading import GRADERS, Score, grade
-from tests.conftest import FIXTURE_CONTENT
+from tests.support.app import FIXTURE_CONTENT
 
 # No deadline: the first examples pay for imports and caches, and the 2-core test
 # machine is shared; a slow example is not a bug here, a wrong or crashing one is.
@@ -770,6 +770,7 @@ def _problems_after(root: Path, rel: str, data: bytes, *, load: bool = True) -> 
         path.write_bytes(original)
 
 
+@pytest.mark.slow
 @CONTENT
 @given(rel=st.sampled_from(CONTENT_FILES), data=st.data())
 def test_a_file_replaced_by_garbage_is_a_problem(content, rel, data):
@@ -785,6 +786,7 @@ def test_a_letter_cut_in_half_is_a_problem(content):
     assert _problems_after(content, "kk/alpha/first.md", cut)
 
 
+@pytest.mark.slow
 @CONTENT
 @given(rel=st.sampled_from(CONTENT_FILES), data=st.data())
 def test_a_cut_or_oddly_edited_file_is_checked_without_crashing(content, rel, data):
@@ -838,6 +840,7 @@ def markdown_bodies(draw) -> str:
     return "\n".join(parts)
 
 
+@pytest.mark.slow
 @CONTENT
 @given(rel=st.sampled_from(MARKDOWN_FILES), body=markdown_bodies())
 @example(rel="kk/alpha/first.md", body="![x](<../../media/" + "x" * 300 + ".svg>)")
@@ -927,6 +930,7 @@ PLACES = [(rel, path) for rel in YAML_FILES + MARKDOWN_FILES for path in _paths(
 STRUCTURE_FILES = ("course.yaml", "glossary.yaml", "quizzes/alpha.yaml", "quizzes/final-exam.yaml")
 
 
+@pytest.mark.slow
 @CONTENT
 @given(place=st.sampled_from(PLACES), data=st.data())
 def test_a_value_of_the_wrong_type_is_a_problem(content, place, data):
@@ -936,6 +940,7 @@ def test_a_value_of_the_wrong_type_is_a_problem(content, place, data):
     assert _problems_after(content, rel, _with_value(rel, path, new)), (rel, path, new)
 
 
+@pytest.mark.slow
 def test_every_place_in_the_structure_refuses_a_number_and_a_list(content):
     """Exhaustive where random sampling is thin: each place, a scalar and a container."""
     for rel, path in PLACES:

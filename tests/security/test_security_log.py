@@ -17,9 +17,10 @@ from course.modules.certificates import codes
 from course.modules.certificates import services as certificates
 from course.modules.security import services as security
 from course.modules.security.models import SecurityEvent
-from tests.conftest import FIXTURE_CONTENT, sign_in
-from tests.helpers import t
-from tests.organisations.test_views import _token, client_for
+from tests.support.app import FIXTURE_CONTENT
+from tests.support.clients import client_for, sign_in
+from tests.support.i18n import t
+from tests.support.organisations import api_token
 
 
 def kinds(app) -> list[str]:
@@ -75,7 +76,7 @@ def test_roles_organisations_tokens_revocations_and_keys_are_recorded(app, org, 
         input="a long password\n",
     )
     assert result.exit_code == 0, result.output
-    token = _token(app, org)
+    token = api_token(org)
     with app.app_context():
         from course.modules.organisations import services as organisations
 

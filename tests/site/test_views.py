@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import sign_in
+from tests.support.clients import sign_in
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ _counter = itertools.count(1)
 
 
 def make_user(**overrides):
+    """Inside an app context: register a new person (not committed); `role` sets the role."""
     n = next(_counter)
     values = {
         "email": f"learner{n}@example.kz",

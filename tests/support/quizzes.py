@@ -1,4 +1,4 @@
-"""Helpers for quiz tests: read a module's lessons, fill in an attempt's form."""
+"""Quizzes: read a module's lessons, and fill in an attempt's answers and form."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from course.modules.quizzes import services
 
 
 def read_lessons(user_id: int, course, *module_ids: str) -> None:
+    """Mark every lesson of these modules (of every module if none is named) read."""
     for module in course.modules:
         if not module_ids or module.id in module_ids:
             for lesson in module.lessons:
@@ -14,6 +15,7 @@ def read_lessons(user_id: int, course, *module_ids: str) -> None:
 
 
 def wrong_answer(question) -> list[str]:
+    """A wrong answer to the question: the reversed order, or one option that is not right."""
     if question.type == "ordering":
         return list(reversed(question.correct))
     return [next(o.id for o in question.options if o.id not in question.correct)]

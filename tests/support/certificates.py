@@ -1,12 +1,12 @@
-"""Make a learner who has completed the fixture course (and so holds a certificate)."""
+"""Certificates: a learner who has completed the fixture course, and so holds one."""
 
 from __future__ import annotations
 
-from course.core.db import db
 from course.core.content.published import current_course
+from course.core.db import db
 from course.modules.quizzes import services as quizzes
-from tests import factories
-from tests.quizzes.helpers import answers_for, read_lessons
+from tests.support import factories
+from tests.support.quizzes import answers_for, read_lessons
 
 
 def complete_course(**user_fields) -> int:

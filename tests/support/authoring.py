@@ -1,4 +1,4 @@
-"""Helpers for authoring tests: read the editor's forms as a browser would."""
+"""Authoring: people with a role, and the course editor's forms read as a browser would."""
 
 from __future__ import annotations
 
@@ -6,6 +6,26 @@ import html
 import re
 
 from werkzeug.datastructures import MultiDict
+
+from course.core.db import db
+from tests.support import factories
+from tests.support.clients import sign_in
+
+
+def make_person(app, role: str) -> dict:
+    """A new person with this role: {"id", "email", "password"}."""
+    with app.app_context():
+        made = factories.make_user(role=role, full_name="Гүлнар Серікқызы Әлиева")
+        db.session.commit()
+        return {"id": made.id, "email": made.email, "password": factories.PASSWORD}
+
+
+def client_as(app, role: str):
+    """A test client signed in as a new person with this role."""
+    person = make_person(app, role)
+    client = app.test_client()
+    sign_in(client, person["email"], person["password"])
+    return client
 
 
 def form_fields(page: str) -> MultiDict:
@@ -25,6 +45,7 @@ def form_fields(page: str) -> MultiDict:
 
 
 def lesson_form(client, lang: str, module_id: str = "alpha", lesson_id: str = "first"):
+    """The lesson editor's fields as the page fills them in, ready to post back."""
     page = client.get(f"/{lang}/trainer/edit/{module_id}/{lesson_id}").get_data(as_text=True)
     fields = form_fields(page)
     for name in ("minutes", "status_as_of"):

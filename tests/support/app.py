@@ -1,0 +1,40 @@
+"""The app under test: the fixture course, the test secret, a test config, empty tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import inspect
+
+from course.core.db import db
+
+FIXTURE_CONTENT = Path(__file__).parent.parent / "fixtures" / "content"
+SECRET = "test-secret-" + "x" * 40
+
+
+def app_config(url: str, instance: Path, **extra) -> dict:
+    """The config of a test app on the database at url, with extra settings on top."""
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": SECRET,
+        "SQLALCHEMY_DATABASE_URI": url,
+        "INSTANCE_PATH": str(instance),
+        "CONTENT_DIR": str(FIXTURE_CONTENT),
+        "DATABASE_BUSY_TIMEOUT": 0.5,
+        # Most tests post forms directly; the `csrf_app` fixture turns it on.
+        "WTF_CSRF_ENABLED": False,
+    }
+    config.update(extra)
+    return config
+
+
+def empty_tables(app) -> None:
+    """Delete every row of every table the app's database has, children first."""
+    with app.app_context():
+        tables = [
+            t for t in reversed(db.metadata.sorted_tables) if inspect(db.engine).has_table(t.name)
+        ]
+        with db.engine.begin() as conn:
+            for table in tables:
+                conn.execute(table.delete())
+        db.engine.dispose()
