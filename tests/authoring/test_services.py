@@ -11,9 +11,10 @@ from PIL import Image
 from course.core.content import load_course
 from course.core.content.published import current_course, editions
 from course.core.db import db
-from course.modules.authoring import questions, services
+from course.modules.authoring import services
 from course.modules.authoring import units as u
 from course.modules.authoring.models import Revision
+from course.modules.authoring.services import questions
 from tests.support.certificates import complete_course
 
 AUTHOR = services.Author(None, "Тренер Тест")

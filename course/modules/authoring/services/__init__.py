@@ -1,7 +1,7 @@
 """Authoring use-cases: save drafts safely, keep the languages in step, publish editions.
 
-One file per use: common, alignment, saving, history, overview, publishing, images (the
-quiz editor's use-cases are in ../questions.py).
+One file per use: common, alignment, saving, history, overview, publishing, images, and
+questions (the quiz editor's, imported as `services.questions`).
 
 Every save goes the same way, whichever page or tool it comes from (the lesson and quiz
 editors, a restore from history, an image upload, a translator's PO file):

@@ -9,10 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from course.core.content import LANGUAGES
 from course.core.db import db
 from course.core.i18n import _, current_language
-from course.modules.authoring import questions, services
+from course.modules.authoring import services
 from course.modules.authoring import units as u
 from course.modules.authoring.forms import ButtonForm, QuestionMetaForm
 from course.modules.authoring.models import NEUTRAL
+from course.modules.authoring.services import questions
 from course.modules.authoring.views.blueprint import bp, request_author, sent_bases, sent_text
 from course.modules.quizzes import services as quizzes
 
