@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import AppGroup, FlaskGroup
 from flask.testing import FlaskCliRunner
 
 from course import create_app
@@ -55,7 +55,9 @@ class CommandTable(FlaskGroup):
         return click.Group.get_command(self, ctx, name)
 
 
-class ContentCommands(click.Group):
+class ContentCommands(AppGroup):
+    """The content group (its commands get an app context, as Flask's groups give)."""
+
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(set(super().list_commands(ctx)) | set(CONTENT_COMMANDS))
 

@@ -103,7 +103,10 @@ def go_offline(live: LiveServer, context) -> None:
 
 def wait_until_installed(page, path: str) -> None:
     """The service worker controls the page and has `path` in its cache."""
-    page.wait_for_function("() => navigator.serviceWorker && navigator.serviceWorker.controller")
+    # Generous: installing fetches every file of the verifier, slow on a loaded machine.
+    page.wait_for_function(
+        "() => navigator.serviceWorker && navigator.serviceWorker.controller", timeout=90_000
+    )
     page.wait_for_function(
         """async (path) => {
             for (const name of await caches.keys()) {
@@ -112,6 +115,7 @@ def wait_until_installed(page, path: str) -> None:
             return false;
         }""",
         arg=path,
+        timeout=90_000,
     )
 
 

@@ -235,7 +235,8 @@ def test_opened_lessons_are_readable_offline_and_quizzes_say_they_need_a_network
     page.goto(f"{live.url}/kk/sign-in")
     page.fill("#email", email)
     page.fill("#password", factories.PASSWORD)
-    page.click("main button[type=submit]")
+    with page.expect_navigation():  # signed in before the next page is asked for
+        page.click("main button[type=submit]")
     page.goto(f"{live.url}/kk/learn/alpha/first")
     wait_until_installed(page, "/kk/learn/alpha/first")
     go_offline(live, phone)
