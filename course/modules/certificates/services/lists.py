@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from course.core.content import Course
 from course.core.db import db, utcnow
+from course.core.links import absolute_url
 from course.modules.certificates import (
     integrity,
     statuslist,
@@ -27,14 +28,15 @@ def status_list_document(now: datetime | None = None) -> dict:
     ).all()
     entry, private = keyring().active()
     base = issuer()
+    status_url = absolute_url("certificates_public.status_list")
     document = {
         "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "id": f"{base}/status/1",
+        "id": status_url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
         "issuer": base,
         "validFrom": now.replace(microsecond=0).isoformat(),
         "credentialSubject": {
-            "id": f"{base}/status/1#list",
+            "id": f"{status_url}#list",
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
             "encodedList": statuslist.encode({r.status_index for r in rows}),
@@ -45,7 +47,7 @@ def status_list_document(now: datetime | None = None) -> dict:
     return integrity.add_proof(
         document,
         private,
-        f"{base}/.well-known/course-keys.json#{entry.kid}",
+        f"{absolute_url('certificates_public.published_keys')}#{entry.kid}",
         now.replace(microsecond=0).isoformat(),
     )
 
@@ -57,13 +59,14 @@ def key_list() -> dict:
 def open_badge(certificate: Certificate, course: Course) -> dict:
     """The certificate as an Open Badges 3.0 credential (W3C VC 2.0), eddsa-jcs-2022."""
     base = issuer()
+    status_url = absolute_url("certificates_public.status_list")
     entry, private = keyring().active()
     document = {
         "@context": [
             "https://www.w3.org/ns/credentials/v2",
             "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
         ],
-        "id": f"{base}/api/v1/certificates/{certificate.code}",
+        "id": absolute_url("certificates_public.api_certificate", typed=certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {
             "id": base,
@@ -84,16 +87,16 @@ def open_badge(certificate: Certificate, course: Course) -> dict:
             },
         },
         "credentialStatus": {
-            "id": f"{base}/status/1#{certificate.status_index}",
+            "id": f"{status_url}#{certificate.status_index}",
             "type": "BitstringStatusListEntry",
             "statusPurpose": "revocation",
             "statusListIndex": str(certificate.status_index),
-            "statusListCredential": f"{base}/status/1",
+            "statusListCredential": status_url,
         },
     }
     return integrity.add_proof(
         document,
         private,
-        f"{base}/.well-known/course-keys.json#{entry.kid}",
+        f"{absolute_url('certificates_public.published_keys')}#{entry.kid}",
         utcnow().replace(microsecond=0).isoformat(),
     )
