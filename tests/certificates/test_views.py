@@ -13,6 +13,7 @@ from course.cli import main
 from course.core.db import db
 from course.modules.accounts import services as accounts
 from course.modules.certificates import codes, iin, verification
+from course.modules.certificates import services as certificate_services
 from tests.support import factories
 from tests.support.clients import sign_in
 from tests.support.i18n import html_lang, t
@@ -55,6 +56,12 @@ def test_my_certificate_page_and_the_pdf(app, holder, lang, tmp_path):
     assert client.get(f"/{lang}/certificate/print").status_code == 200
 
 
+def pinned_root(app) -> list[str]:
+    """The option that pins the issuer's root, as a verifier copies it from the issuer."""
+    with app.app_context():
+        return ["--root-fingerprint", certificate_services.root_fingerprint()]
+
+
 def test_the_offline_verifier_on_the_pdf_and_a_changed_payload(app, holder, tmp_path):
     with holder["client"].get("/kk/certificate/certificate.pdf") as response:
         (tmp_path / "certificate.pdf").write_bytes(response.data)
@@ -62,14 +69,24 @@ def test_the_offline_verifier_on_the_pdf_and_a_changed_payload(app, holder, tmp_
     keys_file.write_text(json.dumps(app.test_client().get("/.well-known/course-keys.json").json))
     runner = CliRunner()
     result = runner.invoke(
-        main, ["certs", "verify", str(tmp_path / "certificate.pdf"), "--keys", str(keys_file)]
+        main,
+        [
+            "certs",
+            "verify",
+            str(tmp_path / "certificate.pdf"),
+            "--keys",
+            str(keys_file),
+            *pinned_root(app),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "VALID" in result.output
     assert "Әсел Қайратқызы Нұрланова" in result.output
     prefix, payload = holder["qr"].split("/V1/")
     changed = prefix + "/V1/" + payload[:40] + ("A" if payload[40] != "A" else "B") + payload[41:]
-    result = runner.invoke(main, ["certs", "verify", changed, "--keys", str(keys_file)])
+    result = runner.invoke(
+        main, ["certs", "verify", changed, "--keys", str(keys_file), *pinned_root(app)]
+    )
     assert result.exit_code == 1
     assert "FORGED" in result.output
 
@@ -107,6 +124,7 @@ def test_revocation_on_the_page_the_api_and_the_offline_verifier(app, holder, tm
             str(tmp_path / "keys.json"),
             "--status",
             str(tmp_path / "status.json"),
+            *pinned_root(app),
         ],
     )
     assert result.exit_code == 1
@@ -246,7 +264,14 @@ def test_open_badge_download_verifies_offline(app, holder, tmp_path):
     )
     result = CliRunner().invoke(
         main,
-        ["certs", "verify", str(tmp_path / "badge.json"), "--keys", str(tmp_path / "keys.json")],
+        [
+            "certs",
+            "verify",
+            str(tmp_path / "badge.json"),
+            "--keys",
+            str(tmp_path / "keys.json"),
+            *pinned_root(app),
+        ],
     )
     assert result.exit_code == 0, result.output
     assert "VALID" in result.output

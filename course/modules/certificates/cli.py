@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -134,13 +136,56 @@ def _read_json(path: Path) -> dict:
     default=None,
     help="A saved copy of the status list (/status/1); without it, revocation is not checked.",
 )
-def certs_verify(subject: str, keys_file: Path | None, status_file: Path | None) -> None:
-    """Verify a certificate with no network: a QR text, a PDF, or an Open Badges JSON file."""
+@click.option(
+    "--root-fingerprint",
+    default=None,
+    help="The issuer's published root key fingerprint (course keys show); the key list "
+    "must be signed by that root. Default: this instance's root key.",
+)
+@click.option(
+    "--election-days",
+    default=None,
+    help="YYYY-MM-DD[,…] (Kazakhstan's date): on these days the status list may be at most "
+    "24 hours old instead of 7 days. Default: COURSE_ELECTION_DAYS.",
+)
+@click.option("--allow-stale", is_flag=True, help="Accept a status list older than the limit.")
+@click.option(
+    "--now",
+    "now_text",
+    default=None,
+    help="Judge as of this time (ISO 8601 with a zone), e.g. for an audit. Default: now.",
+)
+def certs_verify(
+    subject: str,
+    keys_file: Path | None,
+    status_file: Path | None,
+    root_fingerprint: str | None,
+    election_days: str | None,
+    allow_stale: bool,
+    now_text: str | None,
+) -> None:
+    """Verify a certificate with no network: a QR text, a PDF, or an Open Badges JSON file.
+
+    The key list must be signed by the pinned root (--root-fingerprint, or this
+    instance's root key), and the status list must be fresh (7 days; 24 hours on an
+    election day) unless --allow-stale: exit 0 only for a valid certificate.
+    """
     keys_file = keys_file or instance_dir() / "keys" / "course-keys.json"
     if not keys_file.exists():
         raise click.ClickException("no key list: pass --keys FILE")
     key_list = _read_json(keys_file)
     status = _read_json(status_file) if status_file else None
+    pinned = _pinned_fingerprint(root_fingerprint)
+    now = _now(now_text)
+    try:
+        listed_root = keys.fingerprint(keys.public_from_b64(key_list["root_key"]))
+    except (KeyError, TypeError, ValueError) as e:
+        raise click.ClickException("the key list names no root key: get a genuine copy") from e
+    if _compact(listed_root) != _compact(pinned):
+        click.echo("FORGED: the key list is not signed by the pinned root key")
+        click.echo(f"pinned root key fingerprint: {pinned}")
+        click.echo(f"the list's root key:         {listed_root}")
+        sys.exit(1)
     path = Path(subject)
     try:
         if path.suffix.lower() == ".pdf" and path.exists():
@@ -154,9 +199,15 @@ def certs_verify(subject: str, keys_file: Path | None, status_file: Path | None)
             verdict = verification.verify(subject, key_list, status)
     except verification.UntrustedList as e:
         raise click.ClickException(f"the {e} is not validly signed: get a genuine copy") from e
-    click.echo(MESSAGES[verdict.status])
-    root = keys.public_from_b64(key_list["root_key"])
-    click.echo(f"root key fingerprint: {keys.fingerprint(root)}")
+    stale = False
+    if status is not None:
+        limit = verification.fresh_hours(now, _election_days(election_days))
+        stale = not verification.is_fresh(status, now, limit) and not allow_stale
+    if stale and verdict.status == verification.VALID:
+        click.echo(STALE_MESSAGE)
+    else:
+        click.echo(MESSAGES[verdict.status])
+    click.echo(f"root key fingerprint: {listed_root}")
     if verdict.claims:
         c = verdict.claims
         click.echo(f"code: {c.code[:4]}-{c.code[4:8]}-{c.code[8:12]}-{c.code[12:]}")
@@ -168,4 +219,46 @@ def certs_verify(subject: str, keys_file: Path | None, status_file: Path | None)
         click.echo("compare the name with the holder's identity document")
     if status is None:
         click.echo("revocation not checked: pass --status FILE (a fresh copy of /status/1)")
-    sys.exit(0 if verdict.status == verification.VALID else 1)
+    else:
+        signed = verification.signed_at(status)
+        age = f"{(now - signed).total_seconds() / 3600:.1f} hours old" if signed else "undated"
+        click.echo(f"revocation data as of {signed.isoformat() if signed else '?'} ({age})")
+    sys.exit(0 if verdict.status == verification.VALID and not stale else 1)
+
+
+STALE_MESSAGE = (
+    "STALE: the revocation data is older than the limit; get a fresh /status/1 "
+    "(or pass --allow-stale)"
+)
+
+
+def _compact(fingerprint: str) -> str:
+    return "".join(fingerprint.split()).upper()
+
+
+def _pinned_fingerprint(given: str | None) -> str:
+    if given:
+        return given
+    root = instance_dir() / "keys" / "root.pub"
+    if root.exists():
+        return keys.fingerprint(keys.public_from_b64(root.read_text(encoding="utf-8").strip()))
+    raise click.ClickException(
+        "no root key to trust: pass --root-fingerprint (the one the issuer publishes)"
+    )
+
+
+def _election_days(given: str | None) -> tuple[str, ...]:
+    text = given if given is not None else os.environ.get("COURSE_ELECTION_DAYS", "")
+    return tuple(day.strip() for day in text.split(",") if day.strip())
+
+
+def _now(text: str | None) -> datetime:
+    if not text:
+        return datetime.now(UTC)
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as e:
+        raise click.BadParameter("write an ISO 8601 time, e.g. 2027-03-20T08:00+05:00") from e
+    if moment.tzinfo is None:
+        raise click.BadParameter("give the time zone, e.g. 2027-03-20T08:00+05:00")
+    return moment

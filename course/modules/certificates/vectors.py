@@ -29,7 +29,6 @@ import sys
 import tempfile
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import cbor2
 
@@ -55,9 +54,9 @@ SHOWS_CLAIMS = frozenset(
 
 # The offline page's freshness rule (course/modules/offline/services.py holds the values
 # the page is configured with; a test keeps these equal to them).
-FRESH_DAYS = 7
-ELECTION_DAY_HOURS = 24
-KAZAKHSTAN = ZoneInfo("Asia/Almaty")
+FRESH_DAYS = verification.FRESH_DAYS
+ELECTION_DAY_HOURS = verification.ELECTION_DAY_HOURS
+KAZAKHSTAN = verification.KAZAKHSTAN
 
 ISSUER = "https://observer-course.example"
 EDITION = 3
@@ -65,10 +64,7 @@ COMPLETED = date(2027, 2, 9)
 NAME = "Әсел Қайратқызы Нұрланова"
 
 
-def fresh_hours(now: datetime, election_days: list[str] | tuple[str, ...] = ()) -> int:
-    """How old the status list may be at `now`: a day on Kazakhstan's election days."""
-    today = now.astimezone(KAZAKHSTAN).date().isoformat()
-    return ELECTION_DAY_HOURS if today in election_days else FRESH_DAYS * 24
+fresh_hours = verification.fresh_hours
 
 
 def _at(text: str) -> datetime:

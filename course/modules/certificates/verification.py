@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from course.modules.certificates import codes, cose, integrity, keys, statuslist
 
@@ -154,17 +155,35 @@ def verify(text: str, key_list: dict, status_document: dict | None = None) -> Ve
     return _with_status(claims, kid, key_list, status_document)
 
 
+FRESH_DAYS = 7
+ELECTION_DAY_HOURS = 24
+KAZAKHSTAN = ZoneInfo("Asia/Almaty")
+
+
+def fresh_hours(now: datetime, election_days: list[str] | tuple[str, ...] = ()) -> int:
+    """How old revocation data may be at `now`: a day on Kazakhstan's election days
+    (YYYY-MM-DD in Kazakhstan's calendar), a week otherwise."""
+    today = now.astimezone(KAZAKHSTAN).date().isoformat()
+    return ELECTION_DAY_HOURS if today in election_days else FRESH_DAYS * 24
+
+
+def signed_at(status_document: dict) -> datetime | None:
+    """When the status list was signed (its `validFrom`), or None if it does not say."""
+    try:
+        signed = datetime.fromisoformat(status_document["validFrom"])
+    except (KeyError, TypeError, ValueError):
+        return None
+    return signed if signed.tzinfo is not None else None
+
+
 def is_fresh(status_document: dict, now: datetime, fresh_hours: float) -> bool:
     """The status list was signed at most `fresh_hours` before `now`.
 
     The offline verifier's rule (course/modules/offline/static/verify.js): a genuine,
     unrevoked certificate is only green while its revocation data is this recent."""
-    try:
-        signed = datetime.fromisoformat(status_document["validFrom"])
-    except (KeyError, TypeError, ValueError):
+    signed = signed_at(status_document)
+    if signed is None:
         return False  # no signed time: nothing says the list is recent
-    if signed.tzinfo is None:
-        return False
     return now - signed <= timedelta(hours=fresh_hours)
 
 
