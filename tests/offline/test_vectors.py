@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -103,10 +104,7 @@ def cli_outcome(vector: dict, folder) -> dict:
     ):
         return UNTRUSTED
     lines = result.output.splitlines()
-    if lines[0] == cli.STALE_MESSAGE:
-        status = vectors.STALE
-    else:
-        status = MESSAGE_STATUS[lines[0]]
+    status = vectors.STALE if lines[0] == cli.STALE_MESSAGE else MESSAGE_STATUS[lines[0]]
     assert result.exit_code == (0 if status == verification.VALID else 1), result.output
     assert "revocation data as of" in result.output  # the data's age is always said
     claimed = next((line[len("code: ") :] for line in lines if line.startswith("code: ")), None)
@@ -174,3 +172,34 @@ def test_the_browser_gives_every_vector_its_verdict(live, phone, vector_set):
         ]
         page.close()
     assert not wrong, report(wrong, 2 * len(vector_set))
+
+
+W3C = Path(__file__).parents[1] / "fixtures" / "w3c-vc-di-eddsa"
+VERIFY_W3C = """async ({ proofs, encoding, signed, key }) => {
+    const { verifyProof } = await import(proofs);
+    const { fromBase58 } = await import(encoding);
+    // A Multikey: multibase "z", base58btc, then the Ed25519 multicodec prefix 0xed 0x01.
+    const publicKey = fromBase58(key.slice(1)).slice(2);
+    const changed = { ...signed, name: "Another Credential" };
+    return [await verifyProof(signed, publicKey), await verifyProof(changed, publicKey)];
+}"""
+
+
+@pytest.mark.browser
+def test_the_browser_verifies_the_w3c_test_vector(live, phone):
+    """The browser's eddsa-jcs-2022 on the Recommendation's own signed credential."""
+    page = phone.new_page()
+    page.goto(f"{live.url}/kk/check")
+    genuine, changed = page.evaluate(
+        VERIFY_W3C,
+        {
+            "proofs": verifier_module(live, "proofs.js"),
+            "encoding": verifier_module(live, "encoding.js"),
+            "signed": json.loads((W3C / "signedJCS.json").read_text(encoding="utf-8")),
+            "key": json.loads((W3C / "keyPair.json").read_text(encoding="utf-8"))[
+                "publicKeyMultibase"
+            ],
+        },
+    )
+    assert genuine is True
+    assert changed is False

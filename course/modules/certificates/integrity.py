@@ -3,6 +3,12 @@
 Used for the Open Badges 3.0 credential, the revocation status list and the published
 key list: canonicalise with JCS (RFC 8785), hash the proof options and the document
 separately, sign the two hashes with Ed25519, encode as multibase base58btc.
+
+As the W3C Recommendation (Data Integrity EdDSA Cryptosuites v1.0, §3.3) says: when the
+document has an `@context`, the proof options — and so the proof — carry the same
+`@context`; a verifier hashes the proof minus `proofValue`, after checking that the
+document's `@context` begins with the proof's. The W3C test vectors check this
+(tests/certificates/test_integrity.py).
 """
 
 from __future__ import annotations
@@ -54,9 +60,13 @@ def add_proof(
     if "@context" in document:
         options["@context"] = document["@context"]
     signature = private_key.sign(_hash_data(document, options))
-    proof = {k: v for k, v in options.items() if k != "@context"}
-    proof["proofValue"] = "z" + b58encode(signature)
-    return {**document, "proof": proof}
+    return {**document, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
+
+
+def _starts_with(document_context, proof_context) -> bool:
+    as_list = lambda value: value if isinstance(value, list) else [value]  # noqa: E731
+    document_context, proof_context = as_list(document_context), as_list(proof_context)
+    return document_context[: len(proof_context)] == proof_context
 
 
 def verify_proof(document: dict, public_key: Ed25519PublicKey) -> bool:
@@ -67,8 +77,10 @@ def verify_proof(document: dict, public_key: Ed25519PublicKey) -> bool:
     if not isinstance(value, str) or not value.startswith("z"):
         return False
     options = {k: v for k, v in proof.items() if k != "proofValue"}
-    if "@context" in document:
-        options["@context"] = document["@context"]
+    if "@context" in options:
+        if not _starts_with(document.get("@context"), options["@context"]):
+            return False
+        document = {**document, "@context": options["@context"]}
     try:
         public_key.verify(b58decode(value[1:]), _hash_data(document, options))
     except (InvalidSignature, ValueError):

@@ -56,11 +56,19 @@ export async function verifyProof(doc, publicKey) {
   const proof = doc && doc.proof;
   if (!proof || typeof proof !== "object" || proof.cryptosuite !== "eddsa-jcs-2022") return false;
   if (typeof proof.proofValue !== "string" || !proof.proofValue.startsWith("z")) return false;
+  // As the W3C Recommendation says: the proof minus proofValue is what was signed; when
+  // it carries an @context, the document's @context must begin with it.
   const options = { ...proof };
   delete options.proofValue;
-  if ("@context" in doc) options["@context"] = doc["@context"];
   const unsigned = { ...doc };
   delete unsigned.proof;
+  if ("@context" in options) {
+    const list = (value) => (Array.isArray(value) ? value : [value]);
+    const mine = list(options["@context"]);
+    const theirs = list(doc["@context"]);
+    if (mine.some((entry, i) => JSON.stringify(entry) !== JSON.stringify(theirs[i]))) return false;
+    unsigned["@context"] = options["@context"];
+  }
   let signature;
   try {
     signature = fromBase58(proof.proofValue.slice(1));
