@@ -6,8 +6,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from course.modules.certificates import codes, cose, integrity, keys, statuslist, verification
+from course.modules.certificates import codes, cose, keys, statuslist, verification
 from course.modules.certificates.keys import Keyring
+from tests.support.certificates import signed_status_list
 
 NOW = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
 ISSUER = "http://127.0.0.1:8000"
@@ -28,21 +29,7 @@ def issue(keyring, name="Әсел Қайратқызы Нұрланова", inde
 
 
 def status_document(keyring, revoked=(), replaced=()):
-    entry, private = keyring.active()
-    document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": ISSUER,
-        "credentialSubject": {
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": statuslist.encode(set(revoked) | set(replaced)),
-            "replacedList": statuslist.encode(set(replaced)),
-        },
-    }
-    return integrity.add_proof(
-        document, private, f"{ISSUER}/.well-known/course-keys.json#{entry.kid}", NOW.isoformat()
-    )
+    return signed_status_list(keyring, ISSUER, NOW, revoked, replaced)
 
 
 def test_a_genuine_payload_is_valid_and_carries_its_claims(keyring):

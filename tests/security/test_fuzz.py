@@ -27,11 +27,12 @@ from hypothesis import strategies as st
 
 from course.core import identifiers
 from course.core.content import ContentError, Problem, check_content, load_course
-from course.modules.certificates import codes, cose, iin, integrity, statuslist, verification
+from course.modules.certificates import codes, cose, iin, verification
 from course.modules.certificates.keys import Keyring
 from course.modules.quizzes.answers import AnswerError, DrawnQuestion, parse_answers
 from course.modules.quizzes.grading import GRADERS, Score, grade
 from tests.support.app import FIXTURE_CONTENT
+from tests.support.certificates import signed_status_list
 
 # No deadline: the first examples pay for imports and caches, and the 2-core test
 # machine is shared; a slow example is not a bug here, a wrong or crashing one is.
@@ -413,19 +414,7 @@ def keyring(tmp_path_factory):
 @pytest.fixture(scope="module")
 def status_list(keyring) -> dict:
     """A genuine status list of this key ring, nothing revoked."""
-    entry, private = keyring.active()
-    document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
-        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": ISSUER,
-        "credentialSubject": {
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": statuslist.encode(set()),
-        },
-    }
-    method = f"{ISSUER}/.well-known/course-keys.json#{entry.kid}"
-    return integrity.add_proof(document, private, method, NOW.isoformat())
+    return signed_status_list(keyring, ISSUER, NOW)
 
 
 STATUSES = {

@@ -23,3 +23,23 @@ def complete_course(**user_fields) -> int:
         quizzes.submit(attempt, answers_for(attempt, course), "kk", course)
     db.session.commit()
     return user.id
+
+
+def signed_status_list(keyring, issuer: str, now, revoked=(), replaced=()) -> dict:
+    """A status list signed by the key ring's active key, as the server would publish it."""
+    from course.modules.certificates import integrity, statuslist
+
+    entry, private = keyring.active()
+    document = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": issuer,
+        "credentialSubject": {
+            "type": "BitstringStatusList",
+            "statusPurpose": "revocation",
+            "encodedList": statuslist.encode(set(revoked) | set(replaced)),
+            "replacedList": statuslist.encode(set(replaced)),
+        },
+    }
+    method = f"{issuer}/.well-known/course-keys.json#{entry.kid}"
+    return integrity.add_proof(document, private, method, now.isoformat())
