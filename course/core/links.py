@@ -27,7 +27,8 @@ def absolute_url(endpoint: str, **values) -> str:
     )
     values = dict(values)
     app.inject_url_defaults(endpoint, values)  # the page's language, as url_for would add
-    return adapter.build(endpoint, values, force_external=True)
+    # The path (with the base URL's own path in front) on the base URL's scheme and host.
+    return f"{parts.scheme or 'https'}://{parts.netloc}{adapter.build(endpoint, values)}"
 
 
 def local_path(target: str | None) -> str | None:
