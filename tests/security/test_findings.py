@@ -213,7 +213,7 @@ def test_anonymous_misses_cannot_lock_out_an_organisations_token(app, holder, or
 
 
 def test_a_revoked_certificate_is_not_replaced_nor_one_replaced_twice(app, holder, lang):
-    admin, _, _ = client_for(app, role="admin")
+    admin, admin_id, _ = client_for(app, role="admin")
     display = codes.display(holder["code"])
     first = admin.post(
         f"/{lang}/admin/certificates/{display}",
@@ -228,7 +228,7 @@ def test_a_revoked_certificate_is_not_replaced_nor_one_replaced_twice(app, holde
     assert t(app, lang, message) in twice.get_data(as_text=True)
     with app.app_context():
         current = certificates.current_certificate(holder["id"])
-        certificates.revoke(current, 1, "issued_in_error", "")
+        certificates.revoke(current, admin_id, "issued_in_error", "")
         db.session.commit()
         revoked = codes.display(current.code)
     refused = admin.post(
