@@ -24,6 +24,7 @@ __all__ = [
     "LANG_PREFIX",
     "_",
     "_l",
+    "api_language",
     "current_language",
     "format_date",
     "format_datetime",
@@ -47,6 +48,13 @@ def preferred_language(saved: str | None = None) -> str:
         if primary in LANGUAGES:
             return primary
     return DEFAULT_LANGUAGE
+
+
+def api_language() -> str:
+    """The language of an API answer (no /<lang>/ in its URL): `?lang=kk|ru`, else the
+    visitor's choice as for `/`."""
+    wanted = request.args.get("lang")
+    return wanted if wanted in LANGUAGES else preferred_language()
 
 
 def current_language() -> str:

@@ -11,7 +11,7 @@ from flask import (
 
 from course.core.content.published import current_course
 from course.core.db import db
-from course.core.i18n import _, preferred_language
+from course.core.i18n import _, api_language
 from course.extensions import csrf, limiter
 from course.modules.certificates import codes, iin, services
 from course.modules.certificates.views.blueprint import (
@@ -29,14 +29,21 @@ def _api_error(status: int, code: str, message: str):
     return response, status
 
 
+def _code_in_path(typed: str):
+    """(canonical code, None), or (None, a 400 saying what is wrong), in the asked language."""
+    g.lang = api_language()
+    try:
+        return codes.normalize(typed), None
+    except codes.CodeError as e:
+        return None, _api_error(400, f"code_{e.reason}", code_error_message(e))
+
+
 @public.get("/api/v1/certificates/<typed>")
 @limiter.limit(verify_limit)
 def api_certificate(typed: str):
-    g.lang = _api_lang()
-    try:
-        code = codes.normalize(typed)
-    except codes.CodeError as e:
-        return _api_error(400, f"code_{e.reason}", code_error_message(e))
+    code, refused = _code_in_path(typed)
+    if refused:
+        return refused
     status = services.public_status(code, current_course())
     response = jsonify(status.as_json())
     response.headers.update(NOINDEX)
@@ -47,11 +54,9 @@ def api_certificate(typed: str):
 @csrf.exempt
 @limiter.limit(verify_limit)
 def api_identity_check(typed: str):
-    g.lang = _api_lang()
-    try:
-        code = codes.normalize(typed)
-    except codes.CodeError as e:
-        return _api_error(400, f"code_{e.reason}", code_error_message(e))
+    code, refused = _code_in_path(typed)
+    if refused:
+        return refused
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or set(body) != {"iin"} or not isinstance(body["iin"], str):
         return _api_error(400, "bad_body", _('Send a JSON object with one field, "iin".'))
@@ -80,11 +85,6 @@ def _locked_message() -> str:
         "paused for 24 hours. Organisations checking with their own account or API token "
         "are not affected."
     )
-
-
-def _api_lang() -> str:
-    wanted = request.args.get("lang")
-    return wanted if wanted in ("kk", "ru") else preferred_language()
 
 
 @public.get("/.well-known/course-keys.json")

@@ -11,16 +11,11 @@ from flask import (
 
 from course.core.content.published import current_course
 from course.core.db import db
-from course.core.i18n import _, preferred_language
+from course.core.i18n import _, api_language
 from course.core.links import base_url
 from course.extensions import csrf, limiter
 from course.modules.organisations import services
 from course.modules.organisations.views.blueprint import api
-
-
-def _api_lang() -> str:
-    wanted = request.args.get("lang")
-    return wanted if wanted in ("kk", "ru") else preferred_language()
 
 
 def _error(status: int, code: str, message: str):
@@ -40,7 +35,7 @@ def _token_limit_key() -> str:
 @csrf.exempt
 @limiter.limit(lambda: current_app.config["API_RATE_LIMIT"], key_func=_token_limit_key)
 def api_verify():
-    g.lang = _api_lang()
+    g.lang = api_language()
     owner = services.token_owner(_bearer())
     if owner is None:
         return _error(401, "bad_token", _("The API token is missing, wrong or revoked."))
