@@ -75,7 +75,8 @@ class IdentityCheck(db.Model):
     certificate_id: Mapped[int] = mapped_column(ForeignKey("certificates.id"), index=True)
     checked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     matched: Mapped[bool]
-    # Who asked: "address:<keyed hash of the IP>", "organisation:<id>" or "token:<id>".
+    # Who asked: "address:<keyed hash of the IP>", "organisation:<id>", "token:<id>", or
+    # "holder:<user id>" (the holder retyping their IIN to put its tag into the QR).
     requester: Mapped[str | None] = mapped_column(String(80), default=None)
 
 

@@ -39,7 +39,7 @@ class IdentityLocked(Exception):
         super().__init__(scope)
 
 
-ADDRESS, ORGANISATION, TOKEN = "address", "organisation", "token"
+ADDRESS, ORGANISATION, TOKEN, HOLDER = "address", "organisation", "token", "holder"
 
 
 @dataclass(frozen=True)
@@ -74,22 +74,72 @@ def token_requester(token_id: int) -> Requester:
     return Requester(TOKEN, str(token_id))
 
 
+def holder_requester(user_id: int) -> Requester:
+    """The holder retyping their own IIN (to put its tag back into the QR): counted on its
+    own, so that a stolen session is no unlimited oracle for the IIN."""
+    return Requester(HOLDER, str(user_id))
+
+
 class AlreadySet(Exception):
     """The IIN of a certificate can be added once."""
 
 
-def set_identity(certificate: Certificate, typed_iin: str | None, private_mode: bool) -> None:
-    """The holder's choices: private mode any time; an IIN once (the QR then carries its
-    tag, and the PDF is made again on the certificate's own edition)."""
+class NoIIN(Exception):
+    """The tag needs the IIN on record first."""
+
+
+class IINMismatch(Exception):
+    """The IIN typed is well formed but not the one on record; nothing was changed."""
+
+
+def set_identity(
+    certificate: Certificate,
+    typed_iin: str | None,
+    private_mode: bool,
+    offline_tag: bool = False,
+) -> None:
+    """The holder's choices: private mode any time; an IIN once (kept as a keyed hash for
+    the online check). The QR carries the IIN's offline tag only when the holder asks
+    (`offline_tag`): with the birth date and sex it narrows the IIN to about ten
+    candidates (docs/security.md). The PDF is then made again on the certificate's own
+    edition; without the tag the QR does not change."""
     certificate.private_mode = private_mode
+    if offline_tag and not typed_iin:
+        raise iin.IINError("format")  # the tag is of an IIN typed now
     if typed_iin:
         if certificate.iin_hmac is not None:
             raise AlreadySet
         number = iin.normalize(typed_iin)
         certificate.iin_hmac = iin.keyed_hash(iin_secret(), certificate.code, number)
         certificate.iin_key_version = IIN_KEY_VERSION
-        certificate.iin_tag = iin.offline_tag(certificate.code, number)
-        sign_and_render(certificate, course_edition(certificate.edition))
+        if offline_tag:
+            _sign_with_tag(certificate, number)
+
+
+def _sign_with_tag(certificate: Certificate, number: str | None) -> None:
+    """The QR with the tag of this IIN (None: without a tag), signed and rendered again."""
+    certificate.iin_tag = None if number is None else iin.offline_tag(certificate.code, number)
+    sign_and_render(certificate, course_edition(certificate.edition))
+
+
+def remove_offline_tag(certificate: Certificate) -> None:
+    """The holder takes the IIN's tag out of the QR (the online check keeps working)."""
+    if certificate.iin_tag is not None:
+        _sign_with_tag(certificate, None)
+
+
+def put_offline_tag(certificate: Certificate, typed_iin: str, requester: Requester) -> None:
+    """The holder puts the tag into the QR later (or back) by typing the IIN again: it
+    must match the keyed hash on record. Raises NoIIN, iin.IINError (a typo, not
+    counted), IINMismatch (the miss is counted like any identity check's: the caller
+    commits it) or IdentityLocked."""
+    if certificate.iin_hmac is None:
+        raise NoIIN
+    number = iin.normalize(typed_iin)
+    if not check_identity(certificate, number, requester):
+        raise IINMismatch
+    if certificate.iin_tag is None:
+        _sign_with_tag(certificate, number)
 
 
 def _misses(now: datetime, *conditions) -> int:

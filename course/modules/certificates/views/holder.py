@@ -26,6 +26,40 @@ from course.modules.certificates import codes, iin, services
 from course.modules.certificates.views.blueprint import bp, iin_error_message
 
 
+def _holder_choice(certificate, which: str) -> tuple[str | None, int, bool]:
+    """Apply one of the page's forms: (the error shown or None, its status, whether to
+    commit anyway: a refused IIN is still a counted identity check)."""
+    typed = request.form.get("iin", "").strip()
+    try:
+        if which == "identity":
+            services.set_identity(
+                certificate,
+                typed or None,
+                request.form.get("private_mode") == "on",
+                offline_tag=request.form.get("offline_tag") == "on",
+            )
+        elif which == "tag_off":
+            services.remove_offline_tag(certificate)
+        elif which == "tag_on":
+            requester = services.holder_requester(current_user.id)
+            services.put_offline_tag(certificate, typed, requester)
+        else:
+            abort(400)
+    except iin.IINError as e:
+        return iin_error_message(e), 400, False
+    except services.AlreadySet:
+        return _("An IIN was added already; it cannot be changed."), 400, False
+    except services.NoIIN:
+        return _("Add your IIN first: the offline check is made from it."), 400, False
+    except services.IINMismatch:
+        message = _("This IIN is not the one on record for your certificate. Nothing was changed.")
+        return message, 400, True
+    except services.IdentityLocked:
+        message = _("Too many IINs that did not match the one on record. Try again in 24 hours.")
+        return message, 429, False
+    return None, 200, True
+
+
 @bp.route("/certificate", methods=["GET", "POST"])
 @login_required
 def my_certificate():
@@ -33,20 +67,17 @@ def my_certificate():
     certificate = services.current_certificate(current_user.id)
     if certificate is None:
         return render_template("certificates/none.html"), 200
-    error = None
+    error, status_code, which = None, 200, "identity"
     if request.method == "POST":
-        private = request.form.get("private_mode") == "on"
-        try:
-            services.set_identity(certificate, request.form.get("iin", "").strip() or None, private)
-        except iin.IINError as e:
-            error = iin_error_message(e)
-        except services.AlreadySet:
-            error = _("An IIN was added already; it cannot be changed.")
-        if error is None:
+        which = request.form.get("form", "identity")
+        error, status_code, keep = _holder_choice(certificate, which)
+        if keep:
             db.session.commit()
+        else:
+            db.session.rollback()
+        if error is None:
             flash(_("Saved."), "success")
             return redirect(url_for(".my_certificate"))
-        db.session.rollback()
     qr_svg = segno.make(certificate.qr_text, error="q", boost_error=False).svg_inline(
         scale=3, omitsize=True
     )
@@ -58,10 +89,11 @@ def my_certificate():
         qr_svg=qr_svg,
         share=share,
         error=error,
+        failed=which,
         status=services.status_of(certificate, certificate.code, course, show_name=True),
         course=course,
     )
-    return page, 400 if error else 200
+    return page, status_code
 
 
 def _own_certificate():
