@@ -13,12 +13,10 @@ from sqlalchemy import create_engine, text
 
 from course import create_app
 from course.core.db import db
-from course.modules.accounts import services as accounts
-from course.modules.certificates import services as certificates
 from course.modules.organisations import services as organisations
 from tests.support import factories
 from tests.support.app import app_config, empty_tables
-from tests.support.certificates import complete_course
+from tests.support.certificates import signed_in_holder
 from tests.support.clients import client_for, sign_in
 from tests.support.organisations import application, valid_bin
 
@@ -105,15 +103,7 @@ def signed_in(client, user):
 @pytest.fixture
 def holder(app):
     """A signed-in learner who has completed the course."""
-    with app.app_context():
-        user_id = complete_course(full_name="Әсел Қайратқызы Нұрланова")
-        certificate = certificates.current_certificate(user_id)
-        email = accounts.get_user(user_id).email
-        data = {"id": user_id, "code": certificate.code, "qr": certificate.qr_text}
-    client = app.test_client()
-    sign_in(client, email, factories.PASSWORD)
-    data["client"] = client
-    return data
+    return signed_in_holder(app)
 
 
 @pytest.fixture

@@ -384,10 +384,16 @@ def test_superseding_edition_marks_earlier_certificates(app):
         assert not certificates.public_status(certificate.code, current_course()).superseded
         services.publish(services.draft(), AUTHOR, _date(), "Проверено.", False, _date())
         assert not certificates.public_status(certificate.code, current_course()).superseded
+        subject = certificates.status_list_document()["credentialSubject"]
+        assert "supersededBefore" not in subject
         services.publish(services.draft(), AUTHOR, _date(), "Проверено.", True, _date())
         status = certificates.public_status(certificate.code, current_course())
         assert status.superseded
         assert status.status == "valid"
+        # The signed status list says so too, for the offline verifiers: editions below
+        # the superseding one (the certificate's included) are superseded.
+        subject = certificates.status_list_document()["credentialSubject"]
+        assert subject["supersededBefore"] > certificate.edition
 
 
 def _date(*parts):

@@ -12,44 +12,18 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
-import threading
 
 import pytest
 from flask import url_for
-from werkzeug.serving import make_server
+
+from tests.support.live import LiveServer, start
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
-class LiveServer:
-    def __init__(self, app):
-        self.app = app
-        self.server = make_server("127.0.0.1", app.config["LIVE_PORT"], app, threaded=True)
-        self.url = f"http://127.0.0.1:{app.config['LIVE_PORT']}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self.server.shutdown()
-            self.server.server_close()
-            self.thread.join(5)
-            self.running = False
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live(make_app):
-    port = _free_port()
-    app = make_app(LIVE_PORT=port, COURSE_BASE_URL=f"http://127.0.0.1:{port}")
-    server = LiveServer(app)
+    server = start(make_app)
     yield server
     server.stop()
 

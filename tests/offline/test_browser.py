@@ -36,7 +36,7 @@ def issue(app, iin: str | None = None) -> dict:
         user_id = complete_course(full_name="Әсел Қайратқызы Нұрланова")
         certificate = certificates.current_certificate(user_id)
         if iin:
-            certificates.set_identity(certificate, iin, False)
+            certificates.set_identity(certificate, iin, False, offline_tag=True)
             db.session.commit()
         return {"qr": certificate.qr_text, "code": certificate.code, "id": certificate.id}
 
@@ -171,9 +171,9 @@ def test_data_older_than_seven_days_gives_amber(app, live, phone):
 
 
 def test_on_an_election_day_data_older_than_a_day_gives_amber(make_app, phone):
-    from tests.offline.conftest import LiveServer, _free_port
+    from tests.support.live import LiveServer, free_port
 
-    port = _free_port()
+    port = free_port()
     today = datetime.now(UTC).date()
     days = ",".join((today + timedelta(days=d)).isoformat() for d in (-1, 0, 1, 2))
     app = make_app(

@@ -21,7 +21,7 @@ from course.modules.certificates import cli, codes, keys, vectors, verification
 from course.modules.offline import services
 from tests.offline.conftest import WITHOUT_ED25519, engine, verifier_module
 
-UNTRUSTED = {"verdict": None, "reason": vectors.UNTRUSTED, "code": None}
+UNTRUSTED = {"verdict": None, "reason": vectors.UNTRUSTED, "code": None, "superseded": False}
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,12 @@ def python_outcome(vector: dict) -> dict:
     ):
         reason = vectors.STALE
     code = verdict.claims.code if reason in vectors.SHOWS_CLAIMS else None
-    return {"verdict": vectors.VERDICTS[reason], "reason": reason, "code": code}
+    return {
+        "verdict": vectors.VERDICTS[reason],
+        "reason": reason,
+        "code": code,
+        "superseded": verdict.superseded,
+    }
 
 
 def test_python_gives_every_vector_its_verdict(vector_set):
@@ -109,7 +114,13 @@ def cli_outcome(vector: dict, folder) -> dict:
     assert "revocation data as of" in result.output  # the data's age is always said
     claimed = next((line[len("code: ") :] for line in lines if line.startswith("code: ")), None)
     code = codes.normalize(claimed) if claimed and status in vectors.SHOWS_CLAIMS else None
-    return {"verdict": vectors.VERDICTS[status], "reason": status, "code": code}
+    superseded = any(line.startswith("superseded: ") for line in lines)
+    return {
+        "verdict": vectors.VERDICTS[status],
+        "reason": status,
+        "code": code,
+        "superseded": superseded,
+    }
 
 
 def test_course_certs_verify_gives_every_vector_its_verdict(vector_set, tmp_path):
@@ -132,10 +143,11 @@ RUN_VECTORS = """async ({ url, vectors, freshDays, electionDayHours }) => {
                 { now, freshHours: v.freshHours, rootKey: v.rootKey }
             );
             const code = result.claims ? result.claims.code : null;
-            outcome = { verdict: result.verdict, reason: result.reason, code };
+            const superseded = Boolean(result.superseded);
+            outcome = { verdict: result.verdict, reason: result.reason, code, superseded };
         } catch (error) {
             outcome = error instanceof verifier.UntrustedList
-                ? { verdict: null, reason: "untrusted_list", code: null }
+                ? { verdict: null, reason: "untrusted_list", code: null, superseded: false }
                 : { error: String(error) };
         }
         const config = { electionDays: v.electionDays, freshDays, electionDayHours };

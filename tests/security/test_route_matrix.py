@@ -77,6 +77,8 @@ MATRIX = {
     "site.healthz GET": PUBLIC,
     "certificates_public.published_keys GET": PUBLIC,
     "certificates_public.status_list GET": PUBLIC,
+    "certificates_public.did_document GET": PUBLIC,
+    "certificates_public.status_context GET": PUBLIC,
     "certificates_public.signed_link GET": PUBLIC,
     "certificates_public.api_certificate GET": PUBLIC,
     "certificates_public.api_identity_check POST": PUBLIC,

@@ -25,15 +25,39 @@ def complete_course(**user_fields) -> int:
     return user.id
 
 
+def signed_in_holder(app) -> dict:
+    """A learner who has completed the course, with a test client signed in as them:
+    {"id", "code", "qr", "client"}."""
+    from course.modules.accounts import services as accounts
+    from course.modules.certificates import services as certificates
+    from tests.support.clients import sign_in
+
+    with app.app_context():
+        user_id = complete_course(full_name="Әсел Қайратқызы Нұрланова")
+        certificate = certificates.current_certificate(user_id)
+        email = accounts.get_user(user_id).email
+        data = {"id": user_id, "code": certificate.code, "qr": certificate.qr_text}
+    client = app.test_client()
+    sign_in(client, email, factories.PASSWORD)
+    data["client"] = client
+    return data
+
+
 def signed_status_list(keyring, issuer: str, now, revoked=(), replaced=()) -> dict:
-    """A status list signed by the key ring's active key, as the server would publish it."""
-    from course.modules.certificates import integrity, statuslist
+    """A status list signed by the key ring's active key, as the server would publish it
+    for the base URL `issuer` (services/lists.py)."""
+    from course.modules.certificates import did, integrity, statuslist
 
     entry, private = keyring.active()
+    issuer_did = did.did_web(issuer)
     document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            f"{issuer}/contexts/status-v1.jsonld",
+        ],
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": issuer,
+        "issuer": issuer_did,
+        "validFrom": now.isoformat(),
         "credentialSubject": {
             "type": "BitstringStatusList",
             "statusPurpose": "revocation",
@@ -41,5 +65,6 @@ def signed_status_list(keyring, issuer: str, now, revoked=(), replaced=()) -> di
             "replacedList": statuslist.encode(set(replaced)),
         },
     }
-    method = f"{issuer}/.well-known/course-keys.json#{entry.kid}"
-    return integrity.add_proof(document, private, method, now.isoformat())
+    return integrity.add_proof(
+        document, private, did.method_id(issuer_did, entry.kid), now.isoformat()
+    )

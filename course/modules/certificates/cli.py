@@ -217,6 +217,11 @@ def certs_verify(
             f"issued: {c.issued_at.isoformat()}"
         )
         click.echo("compare the name with the holder's identity document")
+    if verdict.superseded:
+        click.echo(
+            "superseded: a newer edition of the course exists; the certificate stays valid, "
+            "a refresher course is recommended"
+        )
     if status is None:
         click.echo("revocation not checked: pass --status FILE (a fresh copy of /status/1)")
     else:

@@ -1,8 +1,13 @@
-"""W3C Data Integrity proofs with the `eddsa-jcs-2022` cryptosuite. No Flask here.
+"""W3C Data Integrity proofs with the `eddsa-jcs-2022` and `eddsa-rdfc-2022`
+cryptosuites. No Flask here.
 
-Used for the Open Badges 3.0 credential, the revocation status list and the published
-key list: canonicalise with JCS (RFC 8785), hash the proof options and the document
-separately, sign the two hashes with Ed25519, encode as multibase base58btc.
+`eddsa-jcs-2022` (the status list, the key list, and the Open Badges credential):
+canonicalise with JCS (RFC 8785). `eddsa-rdfc-2022` (the Open Badges credential too, as
+1EdTech's validator and most learner wallets accept only that suite): canonicalise with
+RDF Dataset Canonicalization over the contexts we ship (jsonld.py). Either way the proof
+options and the document are hashed separately, the two hashes signed with Ed25519, the
+signature encoded as multibase base58btc. A document with two proofs carries them as an
+array (a proof set: each signs the document without the other).
 
 As the W3C Recommendation (Data Integrity EdDSA Cryptosuites v1.0, §3.3) says: when the
 document has an `@context`, the proof options — and so the proof — carry the same
@@ -18,6 +23,8 @@ import hashlib
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from course.modules.certificates import jsonld
 
 B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 
@@ -39,28 +46,65 @@ def b58decode(text: str) -> bytes:
     return b"\0" * (len(text) - len(text.lstrip("1"))) + body
 
 
-def _hash_data(document: dict, proof_options: dict) -> bytes:
+JCS, RDFC = "eddsa-jcs-2022", "eddsa-rdfc-2022"
+
+
+def _canonical(suite: str, value: dict, contexts: dict | None) -> bytes:
+    if suite == JCS:
+        return rfc8785.dumps(value)
+    return jsonld.canonical_nquads(value, contexts).encode()
+
+
+def _hash_data(suite: str, document: dict, proof_options: dict, contexts=None) -> bytes:
     unsigned = {k: v for k, v in document.items() if k != "proof"}
     return (
-        hashlib.sha256(rfc8785.dumps(proof_options)).digest()
-        + hashlib.sha256(rfc8785.dumps(unsigned)).digest()
+        hashlib.sha256(_canonical(suite, proof_options, contexts)).digest()
+        + hashlib.sha256(_canonical(suite, unsigned, contexts)).digest()
     )
 
 
-def add_proof(
-    document: dict, private_key: Ed25519PrivateKey, verification_method: str, created: str
+def make_proof(
+    document: dict,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    created: str,
+    suite: str = JCS,
+    contexts: dict | None = None,
 ) -> dict:
+    """One proof of `document` (whatever proofs it already has are not signed).
+    `contexts`: JSON-LD contexts to use besides the shipped ones (the tests' vectors)."""
     options = {
         "type": "DataIntegrityProof",
-        "cryptosuite": "eddsa-jcs-2022",
+        "cryptosuite": suite,
         "created": created,
         "verificationMethod": verification_method,
         "proofPurpose": "assertionMethod",
     }
-    if "@context" in document:
-        options["@context"] = document["@context"]
-    signature = private_key.sign(_hash_data(document, options))
-    return {**document, "proof": {**options, "proofValue": "z" + b58encode(signature)}}
+    config = {**options, "@context": document["@context"]} if "@context" in document else options
+    signature = private_key.sign(_hash_data(suite, document, config, contexts))
+    # eddsa-jcs-2022 carries the @context in the proof; eddsa-rdfc-2022 hashes it with the
+    # proof options but leaves it out of the proof (the Recommendation, §3.2.1 and §3.3.1).
+    proof = config if suite == JCS else options
+    return {**proof, "proofValue": "z" + b58encode(signature)}
+
+
+def add_proof(
+    document: dict,
+    private_key: Ed25519PrivateKey,
+    verification_method: str,
+    created: str,
+    suites: tuple[str, ...] = (JCS,),
+) -> dict:
+    """The document with a proof in each suite: one proof as an object, more as an array."""
+    proofs = [
+        make_proof(document, private_key, verification_method, created, suite) for suite in suites
+    ]
+    return {**document, "proof": proofs[0] if len(proofs) == 1 else proofs}
+
+
+def proofs_of(document: dict) -> list:
+    proof = document.get("proof")
+    return proof if isinstance(proof, list) else [proof]
 
 
 def _starts_with(document_context, proof_context) -> bool:
@@ -69,9 +113,15 @@ def _starts_with(document_context, proof_context) -> bool:
     return document_context[: len(proof_context)] == proof_context
 
 
-def verify_proof(document: dict, public_key: Ed25519PublicKey) -> bool:
-    proof = document.get("proof")
-    if not isinstance(proof, dict) or proof.get("cryptosuite") != "eddsa-jcs-2022":
+def verify_proof(document: dict, public_key: Ed25519PublicKey, contexts=None) -> bool:
+    """Every proof of the document is one of our suites and verifies with the key (and there
+    is at least one): an altered or unknown proof in a set fails the whole set."""
+    proofs = proofs_of(document)
+    return bool(proofs) and all(_verify_one(document, p, public_key, contexts) for p in proofs)
+
+
+def _verify_one(document: dict, proof, public_key: Ed25519PublicKey, contexts) -> bool:
+    if not isinstance(proof, dict) or proof.get("cryptosuite") not in (JCS, RDFC):
         return False
     value = proof.get("proofValue", "")
     if not isinstance(value, str) or not value.startswith("z"):
@@ -81,8 +131,13 @@ def verify_proof(document: dict, public_key: Ed25519PublicKey) -> bool:
         if not _starts_with(document.get("@context"), options["@context"]):
             return False
         document = {**document, "@context": options["@context"]}
+    if proof["cryptosuite"] == RDFC and "@context" in document:
+        options = {**options, "@context": document["@context"]}
     try:
-        public_key.verify(b58decode(value[1:]), _hash_data(document, options))
+        public_key.verify(
+            b58decode(value[1:]), _hash_data(proof["cryptosuite"], document, options, contexts)
+        )
     except (InvalidSignature, ValueError):
+        # ValueError: not base58, or (rdfc) not JSON-LD over the contexts we ship.
         return False
     return True

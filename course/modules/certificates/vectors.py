@@ -32,7 +32,7 @@ from pathlib import Path
 
 import cbor2
 
-from course.modules.certificates import codes, cose, integrity, keys, statuslist, verification
+from course.modules.certificates import codes, cose, did, integrity, keys, statuslist, verification
 
 STALE = "stale"
 UNTRUSTED = "untrusted_list"
@@ -105,13 +105,15 @@ def _status_list(
     revoked=(),
     replaced=(),
     size: int = statuslist.LIST_SIZE,
+    superseded_before: int | None = None,
 ) -> dict:
-    """A status list shaped as certificates/services.py publishes it at /status/1."""
+    """A status list shaped as certificates/services/lists.py publishes it at /status/1."""
+    issuer_did = did.did_web(ISSUER)
     document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "@context": ["https://www.w3.org/ns/credentials/v2", f"{ISSUER}/contexts/status-v1.jsonld"],
         "id": f"{ISSUER}/status/1",
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": ISSUER,
+        "issuer": issuer_did,
         "validFrom": signed_at.isoformat(),
         "credentialSubject": {
             "id": f"{ISSUER}/status/1#list",
@@ -121,7 +123,9 @@ def _status_list(
             "replacedList": statuslist.encode(set(replaced), size=size),
         },
     }
-    method = f"{ISSUER}/.well-known/course-keys.json#{entry.kid}"
+    if superseded_before:
+        document["credentialSubject"]["supersededBefore"] = superseded_before
+    method = did.method_id(issuer_did, entry.kid)
     return integrity.add_proof(document, private, method, signed_at.isoformat())
 
 
@@ -181,6 +185,8 @@ def build(folder: Path | None = None) -> list[dict]:
                 "verdict": VERDICTS[reason],
                 "reason": reason,
                 "code": code if reason in SHOWS_CLAIMS else None,
+                # Valid, but a later edition superseded the certificate's.
+                "superseded": given.get("superseded", False),
             },
         }
 
@@ -250,6 +256,23 @@ def build(folder: Path | None = None) -> list[dict]:
             "a link of the right shape with no certificate in it",
             f"{ISSUER.upper()}/V1/NOTACERTIFICATE",
             "forged",
+        ),
+        vector(
+            "valid_superseded",
+            "valid, but the status list says editions below the next one are superseded",
+            valid,
+            "valid",
+            valid_code,
+            status=_status_list(third, third_key, STATUS_AT, superseded_before=EDITION + 1),
+            superseded=True,
+        ),
+        vector(
+            "valid_superseding_own_edition",
+            "a status list superseding editions below this very one: not superseded",
+            valid,
+            "valid",
+            valid_code,
+            status=_status_list(third, third_key, STATUS_AT, superseded_before=EDITION),
         ),
         vector("revoked", "revoked in the status list", revoked, "revoked", revoked_code),
         vector(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from course.modules.certificates import codes, cose, integrity, keys, statuslist
+from course.modules.certificates import codes, cose, did, integrity, keys, statuslist
 
 VALID, REVOKED, REPLACED = "valid", "revoked", "replaced"
 WITHDRAWN, FORGED, UNKNOWN_KEY = "withdrawn_key", "forged", "unknown_key"
@@ -41,6 +41,9 @@ class Verdict:
     claims: Claims | None = None
     kid: str | None = None
     checked_status: bool = False  # whether a status list was consulted
+    # Valid, but a later edition superseded the one it was earned on (the status list's
+    # `supersededBefore`): a refresher is recommended.
+    superseded: bool = False
 
 
 def make_claims(
@@ -119,6 +122,12 @@ def status_bits(status_document: dict, key_list: dict) -> tuple[bytes, bytes | N
     return revoked, statuslist.decode(replaced) if replaced else None
 
 
+def superseded_before(status_document: dict) -> int:
+    """Certificates of editions below this one are superseded (0: none are)."""
+    value = (status_document.get("credentialSubject") or {}).get("supersededBefore", 0)
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
 def _with_status(claims: Claims, kid: str, key_list: dict, status_document: dict | None) -> Verdict:
     """A genuine certificate's verdict once the status list (if any) has had its say."""
     if status_document is None:
@@ -130,7 +139,8 @@ def _with_status(claims: Claims, kid: str, key_list: dict, status_document: dict
     if statuslist.is_set(revoked, claims.status_index):
         replaced_too = replaced is not None and statuslist.is_set(replaced, claims.status_index)
         return Verdict(REPLACED if replaced_too else REVOKED, claims, kid, True)
-    return Verdict(VALID, claims, kid, True)
+    superseded = claims.edition < superseded_before(status_document)
+    return Verdict(VALID, claims, kid, True, superseded)
 
 
 def verify(text: str, key_list: dict, status_document: dict | None = None) -> Verdict:
@@ -206,11 +216,17 @@ def qr_text_from_pdf(data: bytes, dpi: int = 150) -> str | None:
 def verify_credential(
     document: dict, key_list: dict, status_document: dict | None = None
 ) -> Verdict:
-    """An Open Badges 3.0 credential of ours: its eddsa-jcs-2022 proof, key and status."""
+    """An Open Badges 3.0 credential of ours: its proofs (eddsa-rdfc-2022 and
+    eddsa-jcs-2022, by one of our keys, every one of them verifying), key and status."""
     if not keys.verify_key_list(key_list):
         raise UntrustedList("key list")
-    proof = document.get("proof") or {}
-    kid = str(proof.get("verificationMethod", "")).rsplit("#", 1)[-1]
+    methods = {
+        str(p.get("verificationMethod", "")) if isinstance(p, dict) else ""
+        for p in integrity.proofs_of(document)
+    }
+    if len(methods) != 1:
+        return Verdict(FORGED)
+    kid = methods.pop().rsplit("#", 1)[-1]
     candidates = [e for e in keys.entries_of(key_list) if e.kid == kid]
     if not candidates:
         return Verdict(UNKNOWN_KEY, None, kid)
@@ -234,6 +250,9 @@ def verify_credential(
             iin_tag=None,
         )
     except (KeyError, TypeError, ValueError, IndexError):
+        return Verdict(FORGED, None, kid)
+    if claims.issuer != did.did_web(str(key_list.get("issuer", ""))):
+        # Signed by our key but naming another issuer: not a credential we issued.
         return Verdict(FORGED, None, kid)
     if not entry.covers(claims.issued_at):
         return Verdict(FORGED, None, kid)

@@ -1,22 +1,65 @@
-"""What verifiers download: the signed status list, the root-signed key list, and a
-certificate as an Open Badges 3.0 credential."""
+"""What verifiers download: the signed status list, the root-signed key list, the issuer's
+did:web document, and a certificate as an Open Badges 3.0 credential."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from course.core.content import Course
+from course.core.content.published import editions
 from course.core.db import db, utcnow
+from course.core.i18n import _, format_date
 from course.core.links import absolute_url
+from course.modules.accounts import services as accounts
 from course.modules.certificates import (
+    did,
     integrity,
+    jsonld,
     statuslist,
 )
 from course.modules.certificates.models import Certificate
 from course.modules.certificates.services.signing import issuer, keyring
+
+XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"
+
+
+def issuer_did() -> str:
+    return did.did_web(issuer())
+
+
+def did_document() -> dict:
+    """The issuer's DID document, from the keyring as it is now: a rotation or withdrawal
+    shows at the next request."""
+    return did.document(issuer_did(), keyring().entries())
+
+
+def status_context() -> dict:
+    """The JSON-LD context of our two additions to the Bitstring Status List, served at
+    /contexts/status-v1.jsonld so that JSON-LD processors (in safe mode too) know them.
+    A URL rather than an embedded object: verifiers compare the proof's @context with the
+    document's entry by entry, and some (Digital Bazaar's) compare objects by identity."""
+    url = status_context_url()
+    return {
+        "@context": {
+            "@protected": True,
+            "replacedList": {"@id": f"{url}#replacedList"},
+            "supersededBefore": {"@id": f"{url}#supersededBefore", "@type": XSD_INTEGER},
+        }
+    }
+
+
+def status_context_url() -> str:
+    return absolute_url("certificates_public.status_context")
+
+
+def _timestamp(when: datetime) -> str:
+    return when.replace(microsecond=0).isoformat()
 
 
 def status_list_document(now: datetime | None = None) -> dict:
@@ -27,28 +70,29 @@ def status_list_document(now: datetime | None = None) -> dict:
         )
     ).all()
     entry, private = keyring().active()
-    base = issuer()
     status_url = absolute_url("certificates_public.status_list")
+    subject = {
+        "id": f"{status_url}#list",
+        "type": "BitstringStatusList",
+        "statusPurpose": "revocation",
+        "encodedList": statuslist.encode({r.status_index for r in rows}),
+        # Which of the revoked were replaced (by a corrected certificate).
+        "replacedList": statuslist.encode({r.status_index for r in rows if r.replaced_at}),
+    }
+    superseding = editions().superseding_edition()
+    if superseding:
+        # Certificates of an earlier edition stay valid, a refresher recommended.
+        subject["supersededBefore"] = superseding
     document = {
-        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "@context": [jsonld.CREDENTIALS_V2, status_context_url()],
         "id": status_url,
         "type": ["VerifiableCredential", "BitstringStatusListCredential"],
-        "issuer": base,
-        "validFrom": now.replace(microsecond=0).isoformat(),
-        "credentialSubject": {
-            "id": f"{status_url}#list",
-            "type": "BitstringStatusList",
-            "statusPurpose": "revocation",
-            "encodedList": statuslist.encode({r.status_index for r in rows}),
-            # Our extension: which of the revoked were replaced (a corrected certificate).
-            "replacedList": statuslist.encode({r.status_index for r in rows if r.replaced_at}),
-        },
+        "issuer": issuer_did(),
+        "validFrom": _timestamp(now),
+        "credentialSubject": subject,
     }
     return integrity.add_proof(
-        document,
-        private,
-        f"{absolute_url('certificates_public.published_keys')}#{entry.kid}",
-        now.replace(microsecond=0).isoformat(),
+        document, private, did.method_id(issuer_did(), entry.kid), _timestamp(now)
     )
 
 
@@ -56,34 +100,80 @@ def key_list() -> dict:
     return keyring().published()
 
 
+def subject_identity(certificate: Certificate) -> dict:
+    """OB 3.0's IdentityObject for the holder: their e-mail address, salted and hashed
+    (sha256 of address + salt), never in clear. The salt is the certificate's own, derived
+    from the secret key, so the same credential always names the holder the same way."""
+    email = accounts.get_user(certificate.user_id).email.strip().lower()
+    salt = hmac.new(
+        current_app.config["SECRET_KEY"].encode(),
+        f"credential-subject:{certificate.code}".encode(),
+        "sha256",
+    ).hexdigest()[:32]
+    digest = hashlib.sha256((email + salt).encode()).hexdigest()
+    return {
+        "type": "IdentityObject",
+        "identityType": "emailAddress",
+        "hashed": True,
+        "identityHash": f"sha256${digest}",
+        "salt": salt,
+    }
+
+
+def _both(make) -> str:
+    texts = []
+    for lang in ("kk", "ru"):
+        with force_locale(lang):
+            texts.append(make())
+    return " / ".join(texts)
+
+
 def open_badge(certificate: Certificate, course: Course) -> dict:
-    """The certificate as an Open Badges 3.0 credential (W3C VC 2.0), eddsa-jcs-2022."""
+    """The certificate as an Open Badges 3.0 credential (W3C VC 2.0), with an
+    eddsa-rdfc-2022 and an eddsa-jcs-2022 proof, issued by our did:web."""
     base = issuer()
     status_url = absolute_url("certificates_public.status_list")
     entry, private = keyring().active()
+    issuer_id = issuer_did()
+    title = f"{course.title['kk']} / {course.title['ru']}"
+    edition_note = _both(
+        lambda: _(
+            "Edition %(edition)s · the law as of %(date)s",
+            edition=certificate.edition,
+            date=format_date(certificate.status_as_of, "long"),
+        )
+    )
     document = {
-        "@context": [
-            "https://www.w3.org/ns/credentials/v2",
-            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
-        ],
+        "@context": [jsonld.CREDENTIALS_V2, jsonld.OPEN_BADGES_V3],
         "id": absolute_url("certificates_public.api_certificate", typed=certificate.code),
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
         "issuer": {
-            "id": base,
+            "id": issuer_id,
             "type": ["Profile"],
             "name": current_app.config["COURSE_ISSUER"] or base,
+            "url": base,
         },
         "validFrom": certificate.issued_at.isoformat(),
-        "name": f"{course.title['kk']} / {course.title['ru']}",
+        "name": title,
         "credentialSubject": {
             "type": ["AchievementSubject"],
             "name": certificate.holder_name,
+            "identifier": [subject_identity(certificate)],
+            "activityEndDate": certificate.completed_at.replace(microsecond=0).isoformat(),
             "achievement": {
                 "id": f"{base}/achievements/edition-{certificate.edition}",
                 "type": ["Achievement"],
-                "name": f"{course.title['kk']} / {course.title['ru']}",
-                "description": f"{course.tagline['kk']} / {course.tagline['ru']}",
-                "criteria": {"narrative": "Every module completed and the final exam passed."},
+                "achievementType": "Certificate",
+                "name": title,
+                "version": str(certificate.edition),
+                "description": (
+                    f"{course.tagline['kk']} / {course.tagline['ru']} ({edition_note})"
+                ),
+                "criteria": {
+                    "narrative": _both(
+                        lambda: _("Every module completed and the final exam passed.")
+                    )
+                },
             },
         },
         "credentialStatus": {
@@ -97,6 +187,7 @@ def open_badge(certificate: Certificate, course: Course) -> dict:
     return integrity.add_proof(
         document,
         private,
-        f"{absolute_url('certificates_public.published_keys')}#{entry.kid}",
-        utcnow().replace(microsecond=0).isoformat(),
+        did.method_id(issuer_id, entry.kid),
+        _timestamp(utcnow()),
+        suites=(integrity.RDFC, integrity.JCS),
     )

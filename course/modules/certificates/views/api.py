@@ -87,16 +87,33 @@ def _locked_message() -> str:
     )
 
 
+def _published(document: dict, max_age: int, media_type: str = "application/json"):
+    """A document verifiers download, cacheable by anyone for `max_age` seconds."""
+    response = jsonify(document)
+    response.headers["Content-Type"] = media_type
+    response.headers["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
 @public.get("/.well-known/course-keys.json")
 def published_keys():
-    response = jsonify(services.key_list())
-    response.headers["Cache-Control"] = "public, max-age=300"
-    return response
+    return _published(services.key_list(), 300)
+
+
+@public.get("/.well-known/did.json")
+@public.get("/did.json")
+def did_document():
+    """The issuer's did:web document (at /did.json too, for a base URL with a path). As
+    short-lived in caches as the status list: a withdrawn key must stop verifying soon."""
+    return _published(services.did_document(), 30, "application/did+json")
+
+
+@public.get("/contexts/status-v1.jsonld")
+def status_context():
+    return _published(services.status_context(), 86400, "application/ld+json")
 
 
 @public.get("/status/1")
 def status_list():
-    response = jsonify(services.status_list_document())
     # Short: a revocation must reach verifiers that sync within a minute.
-    response.headers["Cache-Control"] = "public, max-age=30"
-    return response
+    return _published(services.status_list_document(), 30)

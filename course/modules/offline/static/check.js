@@ -254,6 +254,7 @@ async function check(event) {
     lines.push(T.compareName);
     lines.push(await identityLine(c));
   }
+  if (result.superseded) lines.unshift(T.superseded);
   if (result.verdict === AMBER) lines.unshift(T.staleHint);
   show(result.verdict, T.headlines[result.reason], lines);
   addLog(c ? c.code : "", result.verdict === RED ? result.reason : result.verdict);

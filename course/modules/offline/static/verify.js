@@ -81,10 +81,13 @@ export async function statusBits(status, keyList) {
   }
   if (!key || !(await verifyProof(status, key))) throw new UntrustedList("status list");
   const subject = status.credentialSubject || {};
+  const before = subject.supersededBefore;
   try {
     return {
       revoked: await bitsOf(subject.encodedList),
       replaced: subject.replacedList ? await bitsOf(subject.replacedList) : null,
+      // Editions below this one are superseded (0: none are).
+      supersededBefore: Number.isSafeInteger(before) ? before : 0,
     };
   } catch (error) {
     throw new UntrustedList("status list"); // signed, but not a list we could have written
@@ -158,7 +161,7 @@ function covers(entry, seconds) {
 
 /**
  * The verdict on `text` (a QR's text) given `data` ({keys, status}: the two signed lists):
- * {verdict: GREEN | AMBER | RED, reason, claims?, kid?}. `now` (a Date or milliseconds)
+ * {verdict: GREEN | AMBER | RED, reason, claims?, kid?, superseded?}. `now` (a Date or milliseconds)
  * and `freshHours` judge the data's age; `rootKey` (base64url) is the pinned root.
  * Throws UntrustedList when a list is not genuine: that is about the data, not the
  * certificate, so there is no verdict.
@@ -205,6 +208,10 @@ export async function verifyText(text, data, { now, freshHours, rootKey } = {}) 
     const replaced = bits.replaced !== null && bitSet(bits.replaced, claims.index);
     return { verdict: RED, reason: replaced ? REPLACED : REVOKED, claims, kid };
   }
-  if (!isFresh(data.status, now, freshHours)) return { verdict: AMBER, reason: STALE, claims, kid };
-  return { verdict: GREEN, reason: VALID, claims, kid };
+  // Valid, but earned on an edition a later one superseded: a refresher is recommended.
+  const superseded = claims.edition < bits.supersededBefore;
+  if (!isFresh(data.status, now, freshHours)) {
+    return { verdict: AMBER, reason: STALE, claims, kid, superseded };
+  }
+  return { verdict: GREEN, reason: VALID, claims, kid, superseded };
 }
