@@ -301,3 +301,28 @@ def test_issue_sends_an_email_with_the_link(app, holder):
     body = message.get_content()
     assert "/kk/certificate" in body
     assert codes.display(holder["code"]) in body
+
+
+def test_a_superseded_certificate_says_so_on_every_page(app, holder, lang):
+    """After an edition that supersedes earlier certificates: the holder's page, the
+    printable page and the public verification page say "superseded — refresher
+    recommended" in the page's language; the certificate stays valid."""
+    from datetime import date
+
+    from course.modules.authoring import services as authoring
+
+    label = "Superseded — refresher recommended"
+    pages = (f"/{lang}/certificate", f"/{lang}/certificate/print")
+    public = f"/{lang}/verify/{codes.display(holder['code'])}"
+    for path in pages:
+        assert t(app, lang, label) not in holder["client"].get(path).get_data(as_text=True)
+    with app.app_context():
+        today = date(2026, 12, 2)
+        author = authoring.Author(None, "Тренер Тест")
+        authoring.publish(authoring.draft(), author, today, "Тексеру.", True, today)
+    for path in pages:
+        page = holder["client"].get(path).get_data(as_text=True)
+        assert t(app, lang, label) in page, path
+    verify_page = app.test_client().get(public).get_data(as_text=True)
+    assert t(app, lang, label) in verify_page
+    assert t(app, lang, "Valid") in verify_page

@@ -261,3 +261,23 @@ def test_the_verifier_installs_as_an_app(app, live, phone, lang):
     assert manifest["display"] == "standalone"
     assert {icon["sizes"] for icon in manifest["icons"]} == {"192x192", "512x512"}
     assert manifest["name"] == t(live.app, lang, "Certificate check")
+
+
+def test_a_superseded_certificate_is_green_with_a_refresher_note_offline(app, live, phone):
+    from datetime import date
+
+    from course.modules.authoring import services as authoring
+
+    cert = issue(live.app)
+    with live.app.app_context():
+        today = date(2026, 12, 2)
+        author = authoring.Author(None, "Тренер Тест")
+        authoring.publish(authoring.draft(), author, today, "Тексеру.", True, today)
+    page = phone.new_page()
+    open_verifier(page, live, "ru")  # syncs the status list that now says so
+    go_offline(live, phone)
+    page.reload()
+    wait_for_verifier(page)
+    verdict, text = verify(page, cert["qr"])
+    assert verdict == "green", text
+    assert t(live.app, "ru", "Superseded — refresher recommended") in text

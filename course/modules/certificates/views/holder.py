@@ -129,6 +129,7 @@ def certificate_print():
         display=codes.display(certificate.code),
         qr_svg=qr_svg,
         course=course,
+        superseded=services.public_status(certificate.code, course).superseded,
     )
 
 
