@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
 
     from course import extensions
-    from course.core import access, errors, i18n, security
+    from course.core import access, caching, errors, i18n, security
     from course.core.content import published
 
     extensions.db.init_app(app)
@@ -36,6 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     extensions.limiter.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
+    caching.init_app(app)
     access.init_app(app)
     published.init_app(app)  # loads and checks the published course
 

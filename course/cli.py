@@ -31,7 +31,10 @@ AREA_COMMANDS = {
     "certs": "course.modules.certificates.cli:certs",
     "stats": "course.modules.quizzes.cli:stats",
 }
-CONTENT_COMMANDS = {"import": "course.modules.authoring.cli:import_command"}
+CONTENT_COMMANDS = {
+    "import": "course.modules.authoring.cli:import_command",
+    "editor": "course.modules.authoring.cli:editor_command",
+}
 
 
 def _load(target: str) -> click.Command:
@@ -105,6 +108,13 @@ def serve(host: str, port: int, workers: int) -> None:
     app = _start_app_or_exit()
     with app.app_context():
         upgrade()
+    from course.core.content.published import import_instance_editions
+
+    # The first start after the upgrade: editions kept in the instance folder before the
+    # database held them go into it, once (the database's unique key decides between
+    # servers starting together).
+    import_instance_editions(app)
+    with app.app_context():
         from course.extensions import db
 
         db.engine.dispose()  # workers must not share the migration's connections

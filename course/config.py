@@ -127,11 +127,18 @@ def build_config(test_config: dict | None = None) -> dict:
         # Election days (YYYY-MM-DD, comma-separated): the offline verifier then wants
         # revocation data fresher than 24 hours instead of 7 days.
         "COURSE_ELECTION_DAYS": os.environ.get("COURSE_ELECTION_DAYS", ""),
-        # The key for IIN hashes; when unset it is generated into the instance folder.
+        # The key for IIN hashes; when unset it is generated into the instance folder
+        # (several app servers: set the same key on every one).
         "IIN_HMAC_KEY": os.environ.get("IIN_HMAC_KEY", ""),
+        # The signing keys' folder; `<instance>/keys` when unset (generated at the first
+        # issue). Several app servers: the same folder for all, made once with
+        # `course keys init`; when set, keys are never generated on their own.
+        "KEYS_DIR": os.environ.get("COURSE_KEYS_DIR", ""),
         # Rate limits on public lookups, per address; shared across processes when a
         # shared store is given (e.g. redis://127.0.0.1:6379/0).
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        # Keeps this deployment's counters apart from others' in a shared Redis.
+        "RATELIMIT_KEY_PREFIX": os.environ.get("RATELIMIT_KEY_PREFIX", ""),
         "VERIFY_RATE_LIMIT": os.environ.get("VERIFY_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Per address, for sign-in, registration and password-reset forms (POST only).
@@ -153,6 +160,19 @@ def build_config(test_config: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": base_url.startswith("https://"),
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": 4 * 3600,
+        # Compression (course.core.caching): text types only, never a response smaller than
+        # this (not worth the work), never a page sent in pieces (bulk verification: its
+        # progress lines would wait in the compressor).
+        "COMPRESS_ALGORITHM": ["zstd", "br", "gzip"],
+        "COMPRESS_MIN_SIZE": 1024,
+        "COMPRESS_REGISTER": False,
+        # This server's name, for the editing-server lock (the course editor works on one
+        # server; see authoring/services/editing.py); the host name when unset. Set a
+        # stable one where host names change at every start (containers).
+        "COURSE_SERVER_NAME": os.environ.get("COURSE_SERVER_NAME", ""),
+        # How often a worker asks the database whether an edition was published (one
+        # small query), so a publish on one server is served by all within that time.
+        "EDITIONS_CHECK_SECONDS": float(os.environ.get("EDITIONS_CHECK_SECONDS", "1")),
         # How long a writer waits for SQLite's lock. Never 0: with 0, most concurrent
         # writes fail with "database is locked" (../shared/design/performance.md).
         "DATABASE_BUSY_TIMEOUT": 5.0,
@@ -167,6 +187,9 @@ def build_config(test_config: dict | None = None) -> dict:
         if uri.startswith("sqlite:///") and database.name and database.parent.is_dir():
             private_file(database)
         options["connect_args"] = {"timeout": config["DATABASE_BUSY_TIMEOUT"]}
+        # A file in this process cannot drop the connection: no "SELECT 1" before every
+        # request (the ping is for a database server that may have restarted).
+        options["pool_pre_ping"] = False
     elif uri.startswith("postgresql"):
         # The same bound on PostgreSQL: a request waits for a lock this long, then gets a 503.
         timeout_ms = int(config["DATABASE_BUSY_TIMEOUT"] * 1000)

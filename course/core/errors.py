@@ -25,6 +25,10 @@ def _messages() -> dict[int, tuple[str, str]]:
         403: (_("Access denied"), _("You do not have access to this page.")),
         404: (_("Page not found"), _("There is no page at this address.")),
         405: (_("Method not allowed"), _("This address does not accept that kind of request.")),
+        409: (
+            _("Not possible here"),
+            _("This cannot be done here now. Please reload the page and try again."),
+        ),
         413: (_("Request too large"), _("What you sent is too large. Please send less.")),
         429: (_("Too many requests"), _("Too many requests. Please wait and try again.")),
         500: (_("Something went wrong"), _("An error occurred on our side. Please try again.")),

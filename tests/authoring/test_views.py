@@ -8,11 +8,12 @@ import re
 
 import pytest
 from PIL import Image
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from course.core.content import load_course
 from course.core.content.published import current_course, editions
+from course.core.content.store import PublishedEdition
 from course.core.db import db
 from course.modules.authoring import services
 from course.modules.authoring.models import Revision
@@ -200,7 +201,10 @@ def test_publishing_is_refused_while_a_translation_is_missing(app, trainer_clien
     assert response.status_code == 400
     assert t(app, lang, "missing") in page
     assert t(app, lang, "Not published: fix what is listed below first.") in page
-    assert not (content.parent / "instance/editions/4").exists()
+    with app.app_context():
+        assert editions().numbers() == [3]  # the edition frozen before the save, no other
+        assert db.session.scalar(select(func.count()).select_from(PublishedEdition)) == 1
+        assert current_course().edition == 3
 
 
 def test_a_publish_form_without_a_review_note_is_refused(app, trainer_client, lang):
@@ -539,3 +543,67 @@ def test_course_wide_texts_and_the_glossary_are_edited_side_by_side(
     assert f"glossary:{term}:definition" in status
     assert f"/{lang}/trainer/texts/glossary" in status
     assert trainer_client.get(f"/{lang}/trainer/texts/nothing").status_code == 404
+
+
+# ---------------------------------------------------------------- one editing server
+
+EDITED_ELSEWHERE = (
+    "The course is edited on another server, %(server)s: the draft is kept in that "
+    "server's files. Open the course editor there, or ask an administrator to move the "
+    "editor to this server."
+)
+
+
+def test_the_editor_works_on_one_server_and_another_refuses_naming_it(
+    make_app, app, trainer, trainer_client, content, tmp_path, lang
+):
+    # The first server whose editor is used takes it.
+    assert trainer_client.get(f"/{lang}/trainer/").status_code == 200
+    with app.app_context():
+        assert services.editing_server() == services.this_server()
+    here = app.test_cli_runner().invoke(args=["content", "editor"])
+    assert "(this server)" in here.output
+    other = make_app(
+        CONTENT_DIR=str(content), INSTANCE_PATH=str(tmp_path / "other"), COURSE_SERVER_NAME="b"
+    )
+    elsewhere = other.test_client()
+    sign_in(elsewhere, trainer["email"], trainer["password"])
+    with app.app_context():
+        name = services.this_server().host
+    for path in (f"/{lang}/trainer/", f"/{lang}/trainer/publish"):
+        refused = elsewhere.get(path)
+        page = refused.get_data(as_text=True)
+        assert refused.status_code == 409, path
+        assert html_lang(page) == lang
+        assert t(other, lang, EDITED_ELSEWHERE, server=name) in page.replace("&#39;", "'")
+    before = (content / "ru/alpha/first.md").read_text("utf-8")
+    fields = lesson_form(trainer_client, lang)
+    fields[body_field("ru")] = "## Правка\n\nНа другом сервере."
+    fields["action"] = "save"
+    assert elsewhere.post(f"/{lang}/trainer/edit/alpha/first", data=fields).status_code == 409
+    assert (content / "ru/alpha/first.md").read_text("utf-8") == before
+    assert trainer_client.get(f"/{lang}/trainer/").status_code == 200
+    # An administrator moves the editor: released, then taken by the next server used.
+    released = other.test_cli_runner().invoke(args=["content", "editor", "--release"])
+    assert released.exit_code == 0, released.output
+    assert f"released: {name}" in released.output
+    assert elsewhere.get(f"/{lang}/trainer/").status_code == 200
+    assert trainer_client.get(f"/{lang}/trainer/").status_code == 409
+    moved = app.test_cli_runner().invoke(args=["content", "editor"])
+    assert "the course is edited on b (" in moved.output
+    assert "(this server)" not in moved.output
+
+
+def test_a_po_import_on_a_server_that_does_not_edit_is_refused(
+    make_app, app, trainer_client, content, tmp_path
+):
+    assert trainer_client.get("/kk/trainer/").status_code == 200
+    other = make_app(CONTENT_DIR=str(content), INSTANCE_PATH=str(tmp_path / "other"))
+    po = tmp_path / "kk.po"
+    exported = other.test_cli_runner().invoke(
+        args=["content", "export", "--format", "po", "--lang", "kk", "-o", str(po)]
+    )
+    assert exported.exit_code == 0, exported.output
+    result = other.test_cli_runner().invoke(args=["content", "import", str(po)])
+    assert result.exit_code != 0
+    assert "edited on another server" in result.output

@@ -303,13 +303,21 @@ def test_issue_sends_an_email_with_the_link(app, holder):
     assert codes.display(holder["code"]) in body
 
 
-def test_a_superseded_certificate_says_so_on_every_page(app, holder, lang):
+def test_a_superseded_certificate_says_so_on_every_page(make_app, tmp_path, lang):
     """After an edition that supersedes earlier certificates: the holder's page, the
     printable page and the public verification page say "superseded — refresher
     recommended" in the page's language; the certificate stays valid."""
+    import shutil
     from datetime import date
 
     from course.modules.authoring import services as authoring
+    from tests.support.app import FIXTURE_CONTENT
+    from tests.support.certificates import signed_in_holder
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)  # this test publishes: never the fixture
+    app = make_app(CONTENT_DIR=str(content))
+    holder = signed_in_holder(app)
 
     label = "Superseded — refresher recommended"
     pages = (f"/{lang}/certificate", f"/{lang}/certificate/print")

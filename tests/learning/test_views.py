@@ -111,7 +111,9 @@ def test_lesson_page_is_light(signed_in):
     html = response.get_data(as_text=True)
     # Usable without JavaScript: the one script only installs the service worker that keeps
     # opened lessons for offline reading (progressive enhancement, same origin, deferred).
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/offline.js" defer>']
+    (script,) = re.findall(r"<script[^>]*>", html)
+    # Its URL carries the file's content hash (cached for a year, see tests/core/test_caching.py).
+    assert re.fullmatch(r'<script src="/static/offline\.js\?v=[0-9a-f]{16}" defer>', script)
     assert not re.search(r'(src|href)="(https?:)?//', html)  # nothing from another host
 
 

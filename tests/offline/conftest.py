@@ -100,8 +100,10 @@ def wait_for_verifier(page) -> None:
 
 def verifier_module(live: LiveServer, name: str) -> str:
     """The URL of one of the verifier's modules (verify.js, proofs.js …)."""
+    # By its plain name (v=None, no content hash): the URL the verifier's modules import
+    # each other by, so that the test talks to the same module instance as the page.
     with live.app.test_request_context():
-        return url_for("offline_worker.static", filename=name)
+        return url_for("offline_worker.static", filename=name, v=None)
 
 
 # Added with page.add_init_script: the page then behaves as in a browser whose WebCrypto

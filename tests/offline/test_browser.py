@@ -263,7 +263,27 @@ def test_the_verifier_installs_as_an_app(app, live, phone, lang):
     assert manifest["name"] == t(live.app, lang, "Certificate check")
 
 
-def test_a_superseded_certificate_is_green_with_a_refresher_note_offline(app, live, phone):
+def test_a_superseded_certificate_is_green_with_a_refresher_note_offline(make_app, tmp_path, phone):
+    import shutil
+
+    from tests.support.app import FIXTURE_CONTENT
+    from tests.support.live import LiveServer, free_port
+
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, content)  # this test publishes: never the fixture
+    port = free_port()
+    live = LiveServer(
+        make_app(
+            LIVE_PORT=port, COURSE_BASE_URL=f"http://127.0.0.1:{port}", CONTENT_DIR=str(content)
+        )
+    )
+    try:
+        _superseded_offline(live, phone)
+    finally:
+        live.stop()
+
+
+def _superseded_offline(live, phone) -> None:
     from datetime import date
 
     from course.modules.authoring import services as authoring

@@ -338,7 +338,9 @@ def test_every_question_is_a_fieldset_with_legend_and_labelled_options(app, clie
     for select_id in re.findall(r'<select id="([^"]+)"', html):
         assert f'<label for="{select_id}">' in html
     # Works without JavaScript: the only script installs the offline service worker.
-    assert re.findall(r"<script[^>]*>", html) == ['<script src="/static/offline.js" defer>']
+    (script,) = re.findall(r"<script[^>]*>", html)
+    # Its URL carries the file's content hash (cached for a year, see tests/core/test_caching.py).
+    assert re.fullmatch(r'<script src="/static/offline\.js\?v=[0-9a-f]{16}" defer>', script)
 
 
 # ---------------------------------------------------------------- trainers

@@ -1,4 +1,5 @@
-"""The course that learners see: the newest published edition (see core/editions.py)."""
+"""The course that learners see: the newest published edition (see editions.py), kept in
+the database (store.py) and cached per worker."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from flask import Flask, current_app
 
 from course.core.content import Course
 from course.core.content.editions import Editions
+from course.core.content.store import DatabaseStore
 
 
 def editions() -> Editions:
@@ -23,13 +25,28 @@ def course_edition(number: int) -> Course:
     return editions().get(number) or editions().current()
 
 
+def import_instance_editions(app: Flask) -> list[int]:
+    """Once, on the first start after the upgrade: the editions an older version kept in
+    `<instance>/editions/` go into the database (`course serve` calls this after the
+    migrations; app start does when the table is there already)."""
+    with app.app_context():
+        return app.extensions["course.editions"].import_folder(Path(app.instance_path) / "editions")
+
+
 def init_app(app: Flask) -> None:
     from course.core.i18n import current_language
 
-    # Invalid content stops the app here, with every problem named by file and line.
-    app.extensions["course.editions"] = Editions(
-        Path(app.config["CONTENT_DIR"]), Path(app.instance_path) / "editions"
+    found = Editions(
+        Path(app.config["CONTENT_DIR"]),
+        Path(app.instance_path) / "edition-cache",
+        DatabaseStore(),
+        check_every=app.config["EDITIONS_CHECK_SECONDS"],
     )
+    app.extensions["course.editions"] = found
+    import_instance_editions(app)
+    with app.app_context():
+        # Invalid content stops the app here, with every problem named by file and line.
+        found.open()
 
     @app.context_processor
     def site_title() -> dict:

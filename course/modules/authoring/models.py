@@ -47,3 +47,20 @@ class Alignment(db.Model):
     own: Mapped[str] = mapped_column(String(16))  # fingerprint of this text then
     counterpart: Mapped[str] = mapped_column(String(16))  # fingerprint of the other text then
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class EditingServer(db.Model):
+    """The one app server whose `content/` folder is the draft. The draft and its lock
+    file are files on that server, so the editor works there only; another server's
+    editor refuses (409) and names this one. One row, taken at the editor's first use;
+    `course content editor --release` frees it to move the editor."""
+
+    __tablename__ = "editing_server"
+
+    scope: Mapped[str] = mapped_column(String(20), primary_key=True)  # always "course"
+    host: Mapped[str] = mapped_column(String(255))
+    instance_path: Mapped[str] = mapped_column(String(1000))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    taken_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )

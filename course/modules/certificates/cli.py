@@ -20,7 +20,9 @@ keys_group = AppGroup("keys", help="Signing keys and the root-signed list of the
 
 
 def _ring() -> keys.Keyring:
-    return keys.Keyring(Path(current_app.instance_path) / "keys")
+    from course.modules.certificates.services.signing import keys_folder
+
+    return keys.Keyring(keys_folder())
 
 
 def _issuer() -> str:

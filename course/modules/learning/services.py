@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 
 from course.core.content import Course, Lesson, Module
@@ -15,6 +15,7 @@ from course.modules.learning.models import LessonProgress
 from course.modules.learning.signals import course_activities, module_activities
 
 NOT_STARTED, IN_PROGRESS, LESSONS_READ = "not_started", "in_progress", "lessons_read"
+BATCH = 500  # ids in one IN (…): well under every backend's limit on bound parameters
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,35 @@ class CourseProgress:
         return (lesson.module_id, lesson.id) in self.read
 
 
+@dataclass(frozen=True)
+class Visit:
+    """One lesson the learner has opened, as plain values (no ORM object to expire)."""
+
+    module_id: str
+    lesson_id: str
+    last_viewed_at: datetime
+    completed_at: datetime | None
+
+
+# Built once: a statement made anew for each call costs about as much as running it.
+_VISITS = select(
+    LessonProgress.module_id,
+    LessonProgress.lesson_id,
+    LessonProgress.last_viewed_at,
+    LessonProgress.completed_at,
+).where(LessonProgress.user_id == bindparam("user_id"))
+
+
+def visits(user_id: int) -> list[Visit]:
+    """Every lesson the learner has opened: one query (every lesson page makes it)."""
+    return [Visit(*row) for row in db.session.execute(_VISITS, {"user_id": user_id})]
+
+
+def read_among(found: list[Visit]) -> frozenset[tuple[str, str]]:
+    """(module id, lesson id) of the lessons read, among these visits."""
+    return frozenset((v.module_id, v.lesson_id) for v in found if v.completed_at is not None)
+
+
 def _row(user_id: int, module_id: str, lesson_id: str) -> LessonProgress | None:
     return db.session.scalar(
         select(LessonProgress).where(
@@ -97,8 +127,28 @@ def _touch(user_id: int, lesson: Lesson, now: datetime) -> LessonProgress:
     return row
 
 
-def record_view(user_id: int, lesson: Lesson) -> None:
+def _opened_last(found: list[Visit], lesson: Lesson) -> bool:
+    """This lesson is already the one the learner opened last (strictly: a tie is not)."""
+    mine = next(
+        (v for v in found if (v.module_id, v.lesson_id) == (lesson.module_id, lesson.id)), None
+    )
+    return mine is not None and all(
+        v.last_viewed_at < mine.last_viewed_at for v in found if v is not mine
+    )
+
+
+def record_view(user_id: int, lesson: Lesson, opened: list[Visit] | None = None) -> bool:
+    """Remember that the learner opened this lesson, for "continue where you left off".
+
+    Only a change is written: opening the lesson that is already the one opened last (a
+    reload, coming back to the same page) writes nothing, so that a page view costs no
+    write and no commit. `opened` is the learner's `visits()` when the caller has them.
+    True when something was written (the caller commits).
+    """
+    if _opened_last(visits(user_id) if opened is None else opened, lesson):
+        return False
     _touch(user_id, lesson, utcnow())
+    return True
 
 
 def mark_read(user_id: int, lesson: Lesson) -> None:
@@ -108,9 +158,11 @@ def mark_read(user_id: int, lesson: Lesson) -> None:
         row.completed_at = now
 
 
-def progress(user_id: int, course: Course) -> CourseProgress:
-    rows = db.session.scalars(select(LessonProgress).where(LessonProgress.user_id == user_id)).all()
-    read = frozenset((r.module_id, r.lesson_id) for r in rows if r.completed_at is not None)
+def progress(user_id: int, course: Course, opened: list[Visit] | None = None) -> CourseProgress:
+    """The learner's whole course: the lessons (from `opened`, the learner's `visits()`, or
+    one query) and the steps other areas add (the quiz area's receivers)."""
+    rows = visits(user_id) if opened is None else opened
+    read = read_among(rows)
     counts = {
         m.id: sum(1 for lesson in m.lessons if (m.id, lesson.id) in read) for m in course.modules
     }
@@ -154,6 +206,27 @@ def lessons_read(user_id: int) -> frozenset[tuple[str, str]]:
         )
     )
     return frozenset((module_id, lesson_id) for module_id, lesson_id in rows)
+
+
+def lessons_read_by(user_ids: list[int], course: Course) -> dict[int, int]:
+    """How many of the course's lessons each of these learners has read (0 for none):
+    one query per 500 learners, whatever the number of lessons (a roster's column)."""
+    in_course = {(lesson.module_id, lesson.id) for lesson in course.lessons}
+    counts = dict.fromkeys(user_ids, 0)
+    unique = sorted(counts)
+    for start in range(0, len(unique), BATCH):
+        rows = db.session.execute(
+            select(
+                LessonProgress.user_id, LessonProgress.module_id, LessonProgress.lesson_id
+            ).where(
+                LessonProgress.user_id.in_(unique[start : start + BATCH]),
+                LessonProgress.completed_at.is_not(None),
+            )
+        )
+        for user_id, module_id, lesson_id in rows:
+            if (module_id, lesson_id) in in_course:
+                counts[user_id] += 1
+    return counts
 
 
 def module_read(module: Module, read: frozenset[tuple[str, str]]) -> bool:

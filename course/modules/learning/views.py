@@ -8,6 +8,7 @@ from flask import (
     Blueprint,
     abort,
     current_app,
+    g,
     redirect,
     render_template,
     send_from_directory,
@@ -15,6 +16,7 @@ from flask import (
 )
 from flask_login import current_user, login_required
 
+from course.core import caching
 from course.core.content import Lesson, Module
 from course.core.content.published import current_course
 from course.core.db import db
@@ -41,8 +43,10 @@ def _lesson_or_404(module_id: str, lesson_id: str) -> Lesson:
 @bp.get("/")
 def landing():
     course = current_course()
-    progress = services.progress(current_user.id, course) if current_user.is_authenticated else None
-    return render_template("learning/landing.html", course=course, progress=progress)
+    # The same for everyone signed out, and for everyone of a role signed in: kept.
+    return caching.shared_page(
+        lambda: render_template("learning/landing.html", course=course), course.edition
+    )
 
 
 @bp.get("/course")
@@ -58,7 +62,10 @@ def course_home():
 
 @bp.get("/learn/glossary")
 def glossary():
-    return render_template("learning/glossary.html", course=current_course())
+    course = current_course()
+    return caching.shared_page(
+        lambda: render_template("learning/glossary.html", course=course), course.edition
+    )
 
 
 @bp.get("/learn/<module_id>/")
@@ -79,18 +86,41 @@ def module_page(module_id: str):
 def lesson_page(module_id: str, lesson_id: str):
     lesson = _lesson_or_404(module_id, lesson_id)
     course = current_course()
-    services.record_view(current_user.id, lesson)
-    db.session.commit()
-    previous, following = course.neighbours(lesson)
-    return render_template(
-        "learning/lesson.html",
-        course=course,
-        module=course.module(module_id),
-        lesson=lesson,
-        previous=previous,
-        following=following,
-        progress=services.progress(current_user.id, course),
+    user_id = current_user.id
+    opened = services.visits(user_id)
+    # A reload, or a return to the lesson opened last, writes nothing.
+    wrote = services.record_view(user_id, lesson, opened)
+    # The one piece of progress the page shows (a view does not change it).
+    read = (lesson.module_id, lesson.id) in services.read_among(opened)
+    lang = g.lang
+
+    def render() -> str:
+        previous, following = course.neighbours(lesson)
+        return render_template(
+            "learning/lesson.html",
+            course=course,
+            module=course.module(module_id),
+            lesson=lesson,
+            previous=previous,
+            following=following,
+            read=read,
+        )
+
+    # A 304 when the browser has this very page: same edition and lesson text, same
+    # progress, same person and CSRF token (see course.core.caching).
+    response = caching.private_page(
+        render,
+        "lesson",
+        course.edition,
+        module_id,
+        lesson_id,
+        caching.digest(lesson.title[lang], lesson.html[lang]),
+        read,
     )
+    if wrote:
+        # After rendering: a commit expires the signed-in user, whom the page's menu reads.
+        db.session.commit()
+    return response
 
 
 @bp.post("/learn/<module_id>/<lesson_id>/read")

@@ -78,8 +78,11 @@ def precache_urls(langs: tuple[str, ...], course: Course) -> list[str]:
             url_for("offline.offline_page", lang=lang),
             url_for("offline.manifest", lang=lang),
         ]
-    assets = [url_for("static", filename=name) for name in SHELL_STATIC]
-    assets += [url_for(VERIFIER_ENDPOINT, filename=name) for name in VERIFIER_FILES]
+    # By their plain names (v=None: no content hash, see course.core.caching): the
+    # worker keeps each file under its name and answers any version of it from there,
+    # and the verifier's modules import each other by plain relative names anyway.
+    assets = [url_for("static", filename=name, v=None) for name in SHELL_STATIC]
+    assets += [url_for(VERIFIER_ENDPOINT, filename=name, v=None) for name in VERIFIER_FILES]
     return pages + assets
 
 

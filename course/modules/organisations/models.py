@@ -92,10 +92,12 @@ class ObserverLink(db.Model):
             sqlite_where=text("status != 'declined'"),
             postgresql_where=text("status != 'declined'"),
         ),
+        # The roster (confirmed) and the requests (requested) of one organisation.
+        Index("ix_organisation_observers_roster", "organisation_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     status: Mapped[str] = mapped_column(String(10), default=REQUESTED)
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -121,9 +123,11 @@ class ApiToken(db.Model):
 
 class VerificationLog(db.Model):
     __tablename__ = "organisation_verifications"
+    # One organisation's log, newest first (its log page).
+    __table_args__ = (Index("ix_organisation_verifications_log", "organisation_id", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), default=None)
     token_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation_api_tokens.id"), default=None

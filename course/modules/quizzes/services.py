@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from course.core.content import Course, Question
 from course.core.db import db, utcnow
@@ -73,6 +74,7 @@ class QuizState:
     best: Attempt | None
     passed: bool
     blocked: NotAvailable | None  # why a new attempt cannot start now, if it cannot
+    graded_now: bool = False  # an attempt whose time ran out was graded: the caller commits
 
 
 @dataclass(frozen=True)
@@ -152,8 +154,9 @@ def quiz_state(
 ) -> QuizState:
     now = now or utcnow()
     attempts = _attempts(user_id, info.quiz_id)
+    graded_now = False
     for attempt in attempts:
-        close_if_expired(attempt, course, now)
+        graded_now |= close_if_expired(attempt, course, now)
     open_attempt = next((a for a in attempts if a.status == OPEN), None)
     graded = [a for a in attempts if a.correct_count is not None]
     best = max(
@@ -171,7 +174,7 @@ def quiz_state(
         blocked = NotAvailable("modules")
     elif open_attempt is None and (until := _retake_wait(attempts, now)):
         blocked = NotAvailable("wait", until)
-    return QuizState(info, attempts, open_attempt, best, passed, blocked)
+    return QuizState(info, attempts, open_attempt, best, passed, blocked, graded_now)
 
 
 # ---------------------------------------------------------------- attempts
@@ -308,7 +311,9 @@ def submit(
     if changed != 1:
         db.session.expire(attempt)
         raise AttemptClosed(SUBMITTED)
-    db.session.refresh(attempt)
+    # What the UPDATE wrote, without reading the row back (and its questions again).
+    for name, value in (("status", SUBMITTED), ("finished_at", now), ("lang", lang)):
+        set_committed_value(attempt, name, value)
     for aq in attempt.questions:
         if aq.question_id in answers:
             aq.chosen = list(answers[aq.question_id])
@@ -317,10 +322,11 @@ def submit(
     return attempt
 
 
-def close_if_expired(attempt: Attempt, course: Course, now: datetime) -> None:
-    """An attempt whose time ran out is graded on the answers it had saved."""
+def close_if_expired(attempt: Attempt, course: Course, now: datetime) -> bool:
+    """An attempt whose time ran out is graded on the answers it had saved. True when this
+    call changed it (the caller commits); a page view of an open attempt writes nothing."""
     if attempt.status != OPEN or now < attempt.expires_at:
-        return
+        return False
     changed = db.session.execute(
         update(Attempt)
         .where(Attempt.id == attempt.id, Attempt.status == OPEN)
@@ -328,9 +334,11 @@ def close_if_expired(attempt: Attempt, course: Course, now: datetime) -> None:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.refresh(attempt)
-    if changed == 1:
-        _grade(attempt, course)
-        _complete_course_if_due(attempt, course, now)
+    if changed != 1:
+        return False  # another request closed it first
+    _grade(attempt, course)
+    _complete_course_if_due(attempt, course, now)
+    return True
 
 
 def _grade(attempt: Attempt, course: Course) -> None:

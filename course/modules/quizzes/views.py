@@ -38,9 +38,13 @@ def _info_or_404(kind: str, module_id: str | None = None) -> services.QuizInfo:
 def _quiz_page(info: services.QuizInfo):
     course = current_course()
     state = services.quiz_state(current_user.id, course, info)
-    db.session.commit()  # expired attempts graded on the way
     module = course.module(info.module_id) if info.module_id else None
-    return render_template("quizzes/quiz.html", course=course, state=state, module=module)
+    page = render_template("quizzes/quiz.html", course=course, state=state, module=module)
+    if state.graded_now:
+        # Expired attempts graded on the way; after rendering, since a commit expires what
+        # the page reads (the signed-in user, the attempts).
+        db.session.commit()
+    return page
 
 
 @bp.get("/quiz/<module_id>/")
@@ -127,8 +131,8 @@ def attempt_page(public_id: str):
     attempt = _attempt_or_none(public_id)
     if attempt is None:
         abort(404)
-    services.close_if_expired(attempt, course_edition(attempt.edition), utcnow())
-    db.session.commit()
+    if services.close_if_expired(attempt, course_edition(attempt.edition), utcnow()):
+        db.session.commit()
     if attempt.status != "open":
         return redirect(url_for(".attempt_result", public_id=attempt.public_id))
     saved = {aq.question_id: aq.chosen for aq in attempt.questions if aq.chosen}
@@ -192,13 +196,15 @@ def attempt_post(public_id: str):
             message = _("This attempt has been submitted already; it cannot be changed.")
         return _refused(message, url_for(".attempt_result", public_id=attempt.public_id))
     db.session.commit()
+    # `public_id` is the attempt's (it was found by it): reading attempt.public_id after
+    # the commit would load the attempt and its questions again just for the redirect.
     if action == "submit":
-        return redirect(url_for(".attempt_result", public_id=attempt.public_id), 303)
+        return redirect(url_for(".attempt_result", public_id=public_id), 303)
     if action == "switch":
         other = next(lang for lang in LANGUAGES if lang != g.lang)
-        return redirect(url_for(".attempt_page", public_id=attempt.public_id, lang=other), 303)
+        return redirect(url_for(".attempt_page", public_id=public_id, lang=other), 303)
     flash(_("Your answers are saved."), "success")
-    return redirect(url_for(".attempt_page", public_id=attempt.public_id), 303)
+    return redirect(url_for(".attempt_page", public_id=public_id), 303)
 
 
 def _refused(message: str, next_url: str | None = None, status: int = 400):
@@ -228,14 +234,13 @@ def attempt_result(public_id: str):
     if attempt is None:
         abort(404)
     course = course_edition(attempt.edition)
-    services.close_if_expired(attempt, course, utcnow())
-    db.session.commit()
+    graded_now = services.close_if_expired(attempt, course, utcnow())
     if attempt.status == "open":
         return redirect(url_for(".attempt_page", public_id=attempt.public_id))
     current = current_course()
     info = services.quiz_info(current, attempt.kind, attempt.module_id)
     state = services.quiz_state(current_user.id, current, info) if info else None
-    return render_template(
+    page = render_template(
         "quizzes/result.html",
         course=course,
         attempt=attempt,
@@ -243,6 +248,9 @@ def attempt_result(public_id: str):
         breakdown=services.module_breakdown(attempt, course),
         completion=services.completion(current_user.id, attempt.edition),
     )
+    if graded_now or (state is not None and state.graded_now):
+        db.session.commit()  # after rendering: a commit expires what the page reads
+    return page
 
 
 @bp.get("/trainer/questions")

@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 
 from course.extensions import login_manager
 from course.modules.accounts.models import User
-from course.modules.accounts.services.people import get_user
+from course.modules.accounts.services.people import load_user as load_account
 from course.modules.security import services as security
 
 SEEN_GRANULARITY_SECONDS = 60
@@ -53,7 +53,7 @@ def init_login(app: Flask) -> None:
         user_id, _sep, token = session_id.partition(":")
         if not user_id.isdigit():
             return None
-        user = get_user(int(user_id))
+        user = load_account(int(user_id))
         if user is None or not secrets.compare_digest(user.session_token, token):
             return None
         return user

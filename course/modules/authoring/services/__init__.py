@@ -9,14 +9,19 @@ editors, a restore from history, an image upload, a translator's PO file):
 1. refuse it if someone else changed a unit this save changes since the editor opened
    it (the form carries each unit's fingerprint) — nothing is lost silently;
 2. freeze the published course first if it is still served from the files, so a draft
-   never reaches learners;
+   never reaches learners (the freeze is committed at once, as a publish is: see
+   core/content/editions.py);
 3. write each touched file atomically (core/files.py);
 4. record a revision per changed unit (who, when, before, after);
 5. update the alignment of the two languages: a change of substance in one language
    flags the other "needs update"; a change made to a flagged or missing text (a
    translation) puts both in step.
 
-Services flush but never commit; the view or command commits once.
+Services flush but never commit; the view or command commits once (freezing and
+publishing an edition are the exception: their own transaction, in core).
+
+The draft is files on one server: with several app servers, the editor works on the one
+that took the editing-server row (services/editing.py) and refuses on the others.
 """
 
 from course.modules.authoring.services.alignment import (
@@ -40,6 +45,14 @@ from course.modules.authoring.services.common import (
     RESTORE,
     draft,
     other,
+)
+from course.modules.authoring.services.editing import (
+    EditedElsewhere,
+    Server,
+    claim_editor,
+    editing_server,
+    release_editor,
+    this_server,
 )
 from course.modules.authoring.services.history import (
     current_fingerprint,
@@ -95,21 +108,25 @@ __all__ = [
     "Conflict",
     "ConflictItem",
     "Edit",
+    "EditedElsewhere",
     "Gap",
     "ImageRefused",
     "ModuleState",
     "NeutralEdit",
     "PublishBlocked",
     "SaveResult",
+    "Server",
     "add_image",
     "align",
     "changed_modules",
     "check_image",
+    "claim_editor",
     "confirm",
     "confirm_unit",
     "content_lock",
     "current_fingerprint",
     "draft",
+    "editing_server",
     "history",
     "modules_overview",
     "neutral_files",
@@ -119,12 +136,14 @@ __all__ = [
     "publish",
     "publish_checks",
     "records_for",
+    "release_editor",
     "restore",
     "revision",
     "save",
     "save_units",
     "set_alignment",
     "states",
+    "this_server",
     "translation_gaps",
     "unit_state",
 ]

@@ -49,14 +49,15 @@ def publish(
         supersedes_earlier=supersedes_earlier,
         changed_modules=tuple(changed_modules(d)),
     )
-    try:
-        course = editions().publish(record)
-    except PublishRefused as e:  # the files changed between the checks and the freeze
-        raise PublishBlocked(e.problems, []) from e
+    # Recorded first: publishing commits, and the event is kept with the edition (a
+    # refused publish rolls both back).
     security.record(
         "edition_published",
         actor_id=author.id,
-        subject=f"edition:{course.edition}",
+        subject=f"edition:{record.number}",
         detail=f"law in force on {law_in_force_on.isoformat()}",
     )
-    return course
+    try:
+        return editions().publish(record)
+    except PublishRefused as e:  # the files changed between the checks and the freeze
+        raise PublishBlocked(e.problems, []) from e

@@ -17,6 +17,7 @@ from flask_login import current_user
 from course.core.access import role_required
 from course.core.content import LANGUAGES
 from course.core.db import db
+from course.core.errors import error_response
 from course.core.i18n import LANG_PREFIX, _, current_language
 from course.modules.authoring import services
 from course.modules.authoring import units as u
@@ -30,10 +31,26 @@ MAX_TEXT = 60_000  # characters in one unit: several times the longest lesson
 @bp.before_request
 @role_required("trainer")
 def _trainers_only():
-    """Every page here is for trainers and admins (role_required lets admins in)."""
+    """Every page here is for trainers and admins (role_required lets admins in), on the
+    one server that edits the course (the draft is its files)."""
+    try:
+        if services.claim_editor(current_user.id):
+            db.session.commit()
+    except services.EditedElsewhere as e:
+        return error_response(
+            409,
+            _(
+                "The course is edited on another server, %(server)s: the draft is kept in "
+                "that server's files. Open the course editor there, or ask an "
+                "administrator to move the editor to this server.",
+                server=e.server.host,
+            ),
+            "edited_elsewhere",
+        )
     if request.endpoint == "authoring.lesson_image":
         # Checked only after the role: nobody else may send a body this large.
         request.max_content_length = current_app.config["AUTHORING_MAX_IMAGE_BYTES"] + 64 * 1024
+    return None
 
 
 def request_author() -> services.Author:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from course.core.content.published import course_edition
 from course.core.db import db, utcnow
@@ -142,45 +142,129 @@ def put_offline_tag(certificate: Certificate, typed_iin: str, requester: Request
         _sign_with_tag(certificate, number)
 
 
-def _misses(now: datetime, *conditions) -> int:
+def _recent_misses(now: datetime):
     return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(IdentityCheck)
-            .where(
-                IdentityCheck.matched.is_(False),
-                IdentityCheck.checked_at > now - LOCK_WINDOW,
-                *conditions,
-            )
-        )
-        or 0
+        IdentityCheck.matched.is_(False),
+        IdentityCheck.checked_at > now - LOCK_WINDOW,
     )
 
 
-def _lock_scope(certificate: Certificate, requester: Requester, now: datetime) -> str | None:
-    """Which limit this check would pass, if any: None means it may go ahead."""
-    if (
-        _misses(
-            now,
-            IdentityCheck.certificate_id == certificate.id,
-            IdentityCheck.requester == requester.label,
+def _misses_by_certificate(now: datetime, certificate_ids: list[int], *conditions) -> dict:
+    """{certificate id: misses in the window} for these certificates: one query per 500."""
+    found: dict[int, int] = {}
+    for start in range(0, len(certificate_ids), 500):
+        batch = certificate_ids[start : start + 500]
+        found.update(
+            db.session.execute(
+                select(IdentityCheck.certificate_id, func.count())
+                .where(*_recent_misses(now), IdentityCheck.certificate_id.in_(batch), *conditions)
+                .group_by(IdentityCheck.certificate_id)
+            ).all()
         )
-        >= MISSES_PER_REQUESTER
-    ):
-        return "requester"
-    if requester.anonymous:
-        if _misses(now, IdentityCheck.requester == requester.label) >= MISSES_PER_ADDRESS:
-            return "address"
-        anonymous_misses = _misses(
-            now,
-            IdentityCheck.certificate_id == certificate.id,
-            IdentityCheck.requester.like(f"{ADDRESS}:%"),
+    return found
+
+
+@dataclass
+class _MissCounts:
+    """The misses in the window that the locks count, for one requester and the
+    certificates of one check or one batch of checks; kept up to date as checks are made."""
+
+    requester: Requester
+    by_certificate: dict[int, int]  # this requester's misses per certificate
+    total: int  # this requester's misses over all certificates
+    anonymous_by_certificate: dict[int, int]  # every address's misses per certificate
+
+    @classmethod
+    def read(cls, requester: Requester, certificate_ids: list[int], now: datetime):
+        """Two queries for an organisation or a token, three for an address."""
+        mine = IdentityCheck.requester == requester.label
+        total = db.session.scalar(
+            select(func.count()).select_from(IdentityCheck).where(*_recent_misses(now), mine)
         )
-        if anonymous_misses >= MISSES_ANONYMOUS_PER_CERTIFICATE:
-            return "certificate"
-    elif _misses(now, IdentityCheck.requester == requester.label) >= MISSES_PER_ORGANISATION:
-        return "organisation"
-    return None
+        anonymous = (
+            _misses_by_certificate(
+                now, certificate_ids, IdentityCheck.requester.like(f"{ADDRESS}:%")
+            )
+            if requester.anonymous
+            else {}
+        )
+        return cls(
+            requester, _misses_by_certificate(now, certificate_ids, mine), total or 0, anonymous
+        )
+
+    def lock_scope(self, certificate_id: int) -> str | None:
+        """Which limit a check of this certificate would break, if any: None lets it go."""
+        if self.by_certificate.get(certificate_id, 0) >= MISSES_PER_REQUESTER:
+            return "requester"
+        if self.requester.anonymous:
+            if self.total >= MISSES_PER_ADDRESS:
+                return "address"
+            if self.anonymous_by_certificate.get(certificate_id, 0) >= (
+                MISSES_ANONYMOUS_PER_CERTIFICATE
+            ):
+                return "certificate"
+        elif self.total >= MISSES_PER_ORGANISATION:
+            return "organisation"
+        return None
+
+    def add_miss(self, certificate_id: int) -> None:
+        self.by_certificate[certificate_id] = self.by_certificate.get(certificate_id, 0) + 1
+        self.total += 1
+        if self.requester.anonymous:
+            counts = self.anonymous_by_certificate
+            counts[certificate_id] = counts.get(certificate_id, 0) + 1
+
+
+def check_identities(
+    checks: list[tuple[Certificate, str]],
+    requester: Requester,
+    now: datetime | None = None,
+) -> list[bool | IdentityLocked]:
+    """`check_identity` for many (certificate, typed IIN) pairs of one requester at once,
+    as if made one after the other: True or False for each, or the IdentityLocked that
+    stopped it. A fixed number of queries whatever the number of checks (a bulk check of
+    thousands). Raises iin.IINError, before checking anything, for a typo."""
+    now = now or utcnow()
+    numbers = [iin.normalize(typed) for _certificate, typed in checks]
+    with_hash = sorted({c.id for c, _typed in checks if c.iin_hmac is not None})
+    if not with_hash:
+        return [False] * len(checks)
+    counts = _MissCounts.read(requester, with_hash, now)
+    secret = iin_secret()
+    results: list[bool | IdentityLocked] = []
+    made = []
+    for (certificate, _typed), number in zip(checks, numbers, strict=True):
+        if certificate.iin_hmac is None:
+            results.append(False)
+            continue
+        scope = counts.lock_scope(certificate.id)
+        if scope is not None:
+            results.append(IdentityLocked(scope))
+            continue
+        expected = iin.keyed_hash(secret, certificate.code, number)
+        matched = secrets.compare_digest(expected, certificate.iin_hmac)
+        made.append(
+            {
+                "certificate_id": certificate.id,
+                "checked_at": now,
+                "matched": matched,
+                "requester": requester.label,
+            }
+        )
+        results.append(matched)
+        if not matched:
+            counts.add_miss(certificate.id)
+            scope = counts.lock_scope(certificate.id)
+            if scope is not None:
+                security.record(
+                    "identity_check_locked",
+                    subject=f"certificate:{certificate.code}",
+                    detail=f"{scope} ({requester.kind})",
+                )
+    if made:
+        # One statement for all of them (no ORM objects: nothing reads them back).
+        db.session.execute(insert(IdentityCheck).execution_options(render_nulls=True), made)
+    return results
 
 
 def check_identity(
@@ -191,30 +275,7 @@ def check_identity(
 ) -> bool:
     """Whether the IIN typed from an identity card matches; raises iin.IINError for a typo
     (which does not count) and IdentityLocked when a limit on misses is reached."""
-    now = now or utcnow()
-    number = iin.normalize(typed_iin)
-    if certificate.iin_hmac is None:
-        return False
-    scope = _lock_scope(certificate, requester, now)
-    if scope is not None:
-        raise IdentityLocked(scope)
-    expected = iin.keyed_hash(iin_secret(), certificate.code, number)
-    matched = secrets.compare_digest(expected, certificate.iin_hmac)
-    db.session.add(
-        IdentityCheck(
-            certificate_id=certificate.id,
-            checked_at=now,
-            matched=matched,
-            requester=requester.label,
-        )
-    )
-    db.session.flush()
-    if not matched:
-        scope = _lock_scope(certificate, requester, now)
-        if scope is not None:
-            security.record(
-                "identity_check_locked",
-                subject=f"certificate:{certificate.code}",
-                detail=f"{scope} ({requester.kind})",
-            )
-    return matched
+    (result,) = check_identities([(certificate, typed_iin)], requester, now)
+    if isinstance(result, IdentityLocked):
+        raise result
+    return result

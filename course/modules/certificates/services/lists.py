@@ -3,9 +3,10 @@ did:web document, and a certificate as an Open Badges 3.0 credential."""
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import hmac
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -24,7 +25,12 @@ from course.modules.certificates import (
     statuslist,
 )
 from course.modules.certificates.models import Certificate
-from course.modules.certificates.services.signing import issuer, keyring
+from course.modules.certificates.services.signing import (
+    active_kid,
+    issuer,
+    keyring,
+    published_key_list,
+)
 
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#nonNegativeInteger"
 
@@ -62,24 +68,50 @@ def _timestamp(when: datetime) -> str:
     return when.replace(microsecond=0).isoformat()
 
 
+# A status list is signed again after this long even if nothing changed: verifiers judge
+# its freshness by validFrom (amber after 7 days, 24 hours on election days).
+RESIGN_AFTER = timedelta(hours=1)
+
+
 def status_list_document(now: datetime | None = None) -> dict:
-    now = now or utcnow()
+    """The signed status list. Signed again only when what it says changes (a certificate
+    revoked or replaced, a superseding edition, another active key, another address) or
+    once it is RESIGN_AFTER old, so that its validFrom is when it was signed and its ETag
+    stays the same between changes; kept per worker. With `now` given, signed as of then."""
     rows = db.session.execute(
         select(Certificate.status_index, Certificate.replaced_at).where(
+            # This exact expression: the partial index ix_certificates_marked serves it.
             (Certificate.revoked_at.is_not(None)) | (Certificate.replaced_at.is_not(None))
         )
     ).all()
+    marked = frozenset(r.status_index for r in rows)
+    replaced = frozenset(r.status_index for r in rows if r.replaced_at)
+    superseding = editions().superseding_edition()
+    what = (issuer(), active_kid(), marked, replaced, superseding)
+    if now is not None:
+        return _signed_status_list(now, marked, replaced, superseding)
+    now = utcnow()
+    kept: dict = current_app.extensions.setdefault("certificates.status_list", {})
+    signed = kept.get("signed")
+    if signed is None or signed[0] != what or not (0 <= (now - signed[1]) / RESIGN_AFTER < 1):
+        signed = (what, now, _signed_status_list(now, marked, replaced, superseding))
+        kept["signed"] = signed
+    return copy.deepcopy(signed[2])
+
+
+def _signed_status_list(
+    now: datetime, marked: frozenset[int], replaced: frozenset[int], superseding: int | None
+) -> dict:
     entry, private = keyring().active()
     status_url = absolute_url("certificates_public.status_list")
     subject = {
         "id": f"{status_url}#list",
         "type": "BitstringStatusList",
         "statusPurpose": "revocation",
-        "encodedList": statuslist.encode({r.status_index for r in rows}),
+        "encodedList": statuslist.encode(marked),
         # Which of the revoked were replaced (by a corrected certificate).
-        "replacedList": statuslist.encode({r.status_index for r in rows if r.replaced_at}),
+        "replacedList": statuslist.encode(replaced),
     }
-    superseding = editions().superseding_edition()
     if superseding:
         # Certificates of an earlier edition stay valid, a refresher recommended.
         subject["supersededBefore"] = superseding
@@ -97,7 +129,7 @@ def status_list_document(now: datetime | None = None) -> dict:
 
 
 def key_list() -> dict:
-    return keyring().published()
+    return published_key_list()
 
 
 def subject_identity(certificate: Certificate) -> dict:

@@ -4,8 +4,10 @@ address, the IIN key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import TypeVar
 
 from flask import current_app
 
@@ -18,11 +20,48 @@ from course.modules.certificates import (
 from course.modules.certificates.keys import Keyring
 from course.modules.security import services as security
 
+T = TypeVar("T")
+
+
+def _read_when_changed(name: str, path: Path, read: Callable[[], T]) -> T:
+    """`read()`, made again only when the file at `path` has changed since. The key
+    folder's files are replaced whole when they change (a rotation, a withdrawal, by this
+    process or by `course keys …` in another), so a new inode or time tells; one stat per
+    call instead of reading and parsing the file for every verification."""
+    found = path.stat()
+    stamp = (found.st_ino, found.st_mtime_ns, found.st_size)
+    kept: dict = current_app.extensions.setdefault("certificates.key_files", {})
+    entry = kept.get((name, path))
+    if entry is None or entry[0] != stamp:
+        entry = (stamp, read())  # stat first: a change in between is read again next time
+        kept[(name, path)] = entry
+    return entry[1]
+
 
 def withdrawn_kids() -> frozenset[str]:
     """Key ids whose signatures no longer count."""
     ring = keyring()
-    return frozenset(e.kid for e in ring.entries() if e.status == keys.WITHDRAWN)
+    return _read_when_changed(
+        "withdrawn",
+        ring.folder / "keyring.json",
+        lambda: frozenset(e.kid for e in ring.entries() if e.status == keys.WITHDRAWN),
+    )
+
+
+def active_kid() -> str | None:
+    """The id of the key that signs now (None if there is none)."""
+    ring = keyring()
+    return _read_when_changed(
+        "active",
+        ring.folder / "keyring.json",
+        lambda: next((e.kid for e in ring.entries() if e.status == keys.ACTIVE), None),
+    )
+
+
+def published_key_list() -> dict:
+    """The root-signed key list as published (course-keys.json), read when it changes."""
+    ring = keyring()
+    return _read_when_changed("published", ring.folder / "course-keys.json", ring.published)
 
 
 def rotate_key(now: datetime | None = None):
@@ -49,9 +88,23 @@ def withdraw_key(kid: str, now: datetime | None = None):
     return replacement
 
 
+def keys_folder() -> Path:
+    """COURSE_KEYS_DIR (the same folder for every app server), or `<instance>/keys`."""
+    configured = current_app.config.get("KEYS_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "keys"
+
+
 def keyring() -> Keyring:
-    ring = Keyring(Path(current_app.instance_path) / "keys")
+    ring = Keyring(keys_folder())
     if not ring.exists:
+        if current_app.config.get("KEYS_DIR"):
+            # A configured folder that is empty is a mount that failed or a server set up
+            # wrong: minting a new root there would make this server's certificates
+            # fail every verifier that pins the real one.
+            raise keys.KeyringError(
+                f"no keys in {ring.folder} (COURSE_KEYS_DIR): make them once with "
+                "`course keys init`, and give every app server that same folder"
+            )
         ring.init(utcnow(), issuer())
     return ring
 
@@ -64,7 +117,10 @@ def root_fingerprint() -> str:
     """The root key's fingerprint, to read aloud and compare with the published one."""
     from course.modules.certificates.keys import fingerprint
 
-    return fingerprint(keyring().root_public())
+    ring = keyring()
+    return _read_when_changed(
+        "fingerprint", ring.folder / "root.pub", lambda: fingerprint(ring.root_public())
+    )
 
 
 def root_key() -> str:

@@ -9,6 +9,7 @@ from flask import (
     request,
 )
 
+from course.core import caching
 from course.core.content.published import current_course
 from course.core.db import db
 from course.core.i18n import _, api_language
@@ -88,11 +89,14 @@ def _locked_message() -> str:
 
 
 def _published(document: dict, max_age: int, media_type: str = "application/json"):
-    """A document verifiers download, cacheable by anyone for `max_age` seconds."""
+    """A document verifiers download, cacheable by anyone for `max_age` seconds, with an
+    ETag of its body: a client that has it (If-None-Match) gets a 304. The status list
+    changes only when its content does (services.status_list_document), so this holds
+    between revocations."""
     response = jsonify(document)
     response.headers["Content-Type"] = media_type
     response.headers["Cache-Control"] = f"public, max-age={max_age}"
-    return response
+    return caching.conditional(response)
 
 
 @public.get("/.well-known/course-keys.json")

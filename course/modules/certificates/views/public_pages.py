@@ -14,6 +14,7 @@ from flask import (
 )
 from flask_login import current_user
 
+from course.core import caching
 from course.core.content.published import current_course
 from course.core.db import db
 from course.core.i18n import _, preferred_language
@@ -36,7 +37,11 @@ from course.modules.certificates.views.blueprint import (
 def verify_form():
     typed = request.args.get("code", "").strip()
     if not typed:
-        return noindex(render_template("certificates/verify_form.html", error=None, typed=""))
+        # The empty form is the same for everyone of a role in a language: kept.
+        page = caching.shared_page(
+            lambda: render_template("certificates/verify_form.html", error=None, typed="")
+        )
+        return noindex(page)
     code = code_or_none(typed)
     if code is None:
         return _typo_page(typed)

@@ -67,7 +67,8 @@ def requests(organisation: Organisation) -> list[tuple[ObserverLink, object]]:
             ObserverLink.organisation_id == organisation.id, ObserverLink.status == REQUESTED
         )
     ).all()
-    return [(link, accounts.get_user(link.user_id)) for link in links]
+    users = accounts.get_users([link.user_id for link in links])
+    return [(link, users[link.user_id]) for link in links]
 
 
 @dataclass(frozen=True)
@@ -85,30 +86,38 @@ class RosterRow:
 def roster(
     organisation: Organisation, course: Course, status: str | None = None
 ) -> list[RosterRow]:
-    links = db.session.scalars(
-        select(ObserverLink).where(
-            ObserverLink.organisation_id == organisation.id, ObserverLink.status == CONFIRMED
+    user_ids = list(
+        db.session.scalars(
+            select(ObserverLink.user_id).where(
+                ObserverLink.organisation_id == organisation.id, ObserverLink.status == CONFIRMED
+            )
         )
-    ).all()
+    )
+    # One query each for the people, their lessons and their certificates, whatever the
+    # number of observers (a roster of thousands must not make thousands of queries).
+    users = accounts.get_users(user_ids)
+    lessons_read = learning.lessons_read_by(user_ids, course)
+    current = certificates.current_certificates(user_ids)
+    basis = certificates.status_basis()
+    lessons_total = len(course.lessons)
     rows = []
-    for link in links:
-        user = accounts.get_user(link.user_id)
-        progress = learning.progress(user.id, course)
-        certificate = certificates.current_certificate(user.id)
+    for user_id in user_ids:
+        user = users[user_id]
+        certificate = current.get(user_id)
         if certificate is not None:
-            public = certificates.status_of(certificate, certificate.code, course)
+            public = certificates.status_of(certificate, certificate.code, course, basis=basis)
             cert_status = "superseded" if public.superseded else public.status
             course_status = "completed"
         else:
             cert_status = "none"
-            course_status = "in_progress" if progress.lessons_read else "not_started"
+            course_status = "in_progress" if lessons_read[user_id] else "not_started"
         rows.append(
             RosterRow(
                 user.id,
                 user.full_name,
                 user.email,
-                progress.lessons_read,
-                progress.lessons_total,
+                lessons_read[user_id],
+                lessons_total,
                 course_status,
                 certificate.code if certificate else None,
                 cert_status,

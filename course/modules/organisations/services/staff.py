@@ -48,7 +48,8 @@ def staff(organisation: Organisation) -> list[tuple[Membership, object]]:
     members = db.session.scalars(
         select(Membership).where(Membership.organisation_id == organisation.id)
     ).all()
-    return [(m, accounts.get_user(m.user_id)) for m in members]
+    users = accounts.get_users([m.user_id for m in members])
+    return [(m, users[m.user_id]) for m in members]
 
 
 def invite(organisation: Organisation, email: str, invited_by: int) -> str:
