@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
-    extensions.limiter.init_app(app)
+    extensions.init_limiter(app)
     i18n.init_app(app)
     security.init_app(app)
     caching.init_app(app)

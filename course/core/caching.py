@@ -45,6 +45,8 @@ from course.config import PROJECT_ROOT
 # Stands for the CSRF token in a kept page (random per process, so no page can contain it).
 CSRF_SLOT = "csrf-slot-" + secrets.token_hex(16)
 PAGES_KEPT = 512  # pages kept per worker (~10 MB): every lesson in both languages, read or not
+CSRF_REUSE_SECONDS = 60
+TOKENS_KEPT = 10_000  # sessions whose signed CSRF token is kept (a few MB)
 YEAR = 365 * 24 * 3600
 IMMUTABLE = f"public, max-age={YEAR}, immutable"
 REVALIDATE = "no-cache"
@@ -188,8 +190,30 @@ def shared_page(render: Callable[[], str], *parts: object) -> str:
             pages.clear()  # pages come and go with editions; start again
         pages[key] = page
     if CSRF_SLOT in page:
-        page = page.replace(CSRF_SLOT, generate_csrf())
+        page = page.replace(CSRF_SLOT, _signed_csrf_token())
     return page
+
+
+def _signed_csrf_token() -> str:
+    """The session's CSRF token as Flask-WTF signs it, reusing the one signed for the same
+    session in the last CSRF_REUSE_SECONDS (signing costs more than the rest of serving a
+    kept page). A token's lifetime counts from its signing, so the page's token has all but
+    a minute of its four hours left."""
+    field = _csrf_field()
+    if field in g:
+        return g.get(field)
+    signed: dict = current_app.extensions.setdefault("course.csrf_tokens", {})
+    raw = session.get(field)
+    now = time.monotonic()
+    kept = signed.get(raw) if isinstance(raw, str) else None
+    if kept is not None and now - kept[0] < CSRF_REUSE_SECONDS:
+        setattr(g, field, kept[1])
+        return kept[1]
+    token = generate_csrf()
+    if len(signed) >= TOKENS_KEPT:
+        signed.clear()
+    signed[session[field]] = (now, token)
+    return token
 
 
 def private_page(render: Callable[[], str], *parts: object) -> Response:

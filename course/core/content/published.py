@@ -10,6 +10,7 @@ from flask import Flask, current_app
 from course.core.content import Course
 from course.core.content.editions import Editions
 from course.core.content.store import DatabaseStore
+from course.core.db import db
 
 
 def editions() -> Editions:
@@ -47,6 +48,10 @@ def init_app(app: Flask) -> None:
     with app.app_context():
         # Invalid content stops the app here, with every problem named by file and line.
         found.open()
+        # The start keeps no connection: workers may fork after it, and an app that a
+        # later step of create_app refuses leaves none open.
+        db.session.remove()
+        db.engine.dispose()
 
     @app.context_processor
     def site_title() -> dict:
