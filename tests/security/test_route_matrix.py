@@ -85,6 +85,10 @@ MATRIX = {
     "organisations_api.api_verify POST": TOKEN,
     "organisations_api.openapi GET": PUBLIC,
     "offline_worker.service_worker GET": PUBLIC,
+    # -- the audiences' pages the landing page leads to (/<lang>/for/…)
+    "site.for_learners GET": PUBLIC,
+    "site.for_organisations GET": PUBLIC,
+    "site.for_commissions GET": PUBLIC,
     # -- accounts
     "accounts.register GET": PUBLIC,
     "accounts.register POST": PUBLIC,

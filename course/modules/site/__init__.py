@@ -1,4 +1,6 @@
-"""Site-wide routes outside the language tree: `/` picks a language; `/healthz` for monitors."""
+"""Site-wide routes: `/` picks a language; `/healthz` for monitors; and the short pages
+for each audience that the landing page leads to (learners, organisations, commission
+members), under `/<lang>/for/…`."""
 
 from flask import Flask
 
