@@ -19,8 +19,8 @@ from flask.cli import AppGroup, FlaskGroup
 from flask.testing import FlaskCliRunner
 
 from course import create_app
-from course.config import PROJECT_ROOT, content_dir
-from course.core.content import ContentError, check_content, load_course
+from course.config import PROJECT_ROOT, TIMEZONE, content_dir, review_max_months
+from course.core.content import ContentError, load_course
 from course.core.logs import redact_environ
 
 # Name -> "module:attribute" of each area's command group, imported on first use.
@@ -147,17 +147,41 @@ def content() -> None:
     """Check and export the course content."""
 
 
-@content.command("check")
+# No app: the content is checked as it is, even when it is too broken for the app to start.
+@content.command("check", with_appcontext=False)
 @click.option("--path", type=click.Path(path_type=Path), default=None, help="Content folder.")
-def content_check(path: Path | None) -> None:
-    """Validate the content; print each problem with file and line."""
-    problems = check_content(path or content_dir())
-    for problem in problems:
-        click.echo(str(problem))
-    if problems:
-        click.echo(f"{len(problems)} problem(s) found.", err=True)
+@click.option("--strict", is_flag=True, help="Also fail (exit 2) when a module is due for review.")
+def content_check(path: Path | None, strict: bool) -> None:
+    """Validate the content; print each problem with file and line, then the modules due
+    for review (COURSE_REVIEW_MAX_MONTHS, default 6, and the recorded legal changes)."""
+    from course.core.content.editions import today_in
+    from course.core.content.review import modules_due
+
+    try:
+        course = load_course(path or content_dir())
+    except ContentError as e:
+        for problem in e.problems:
+            click.echo(str(problem))
+        click.echo(f"{len(e.problems)} problem(s) found.", err=True)
         sys.exit(1)
     click.echo("Content is valid.")
+    months = review_max_months()
+    due = modules_due(course, today_in(TIMEZONE), months)
+    for state in due:
+        reasons = []
+        if state.review_overdue:
+            reviewed = state.module.reviewed
+            reasons.append(
+                f"last reviewed {reviewed.isoformat()}, over {months} months ago"
+                if reviewed
+                else "no review recorded"
+            )
+        reasons += [f"law changed {c.date.isoformat()} ({c.id})" for c in state.changes]
+        click.echo(f"due for review: {state.module.id}: {'; '.join(reasons)}")
+    if due:
+        click.echo(f"{len(due)} module(s) due for review.", err=True)
+        if strict:
+            sys.exit(2)
 
 
 @content.command("export")

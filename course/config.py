@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIN_SECRET_LENGTH = 32
+TIMEZONE = "Asia/Almaty"  # dates and times are shown in Kazakhstan's time
 
 
 class ConfigError(RuntimeError):
@@ -27,6 +28,11 @@ def instance_dir() -> Path:
 
 def content_dir() -> Path:
     return Path(os.environ.get("COURSE_CONTENT", PROJECT_ROOT / "content")).resolve()
+
+
+def review_max_months() -> int:
+    """How old a module's last review may be before learners are told (months)."""
+    return int(os.environ.get("COURSE_REVIEW_MAX_MONTHS", "6"))
 
 
 def secret_in_file(path: Path) -> str:
@@ -145,8 +151,11 @@ def build_config(test_config: dict | None = None) -> dict:
         "SIGN_IN_RATE_LIMIT": os.environ.get("SIGN_IN_RATE_LIMIT", "20 per minute"),
         # Per token, for organisations' batch verification.
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "60 per minute"),
+        # A module reviewed longer ago than this shows learners a notice, and the course
+        # editor and `course content check` list it (course.core.content.review).
+        "CONTENT_REVIEW_MAX_MONTHS": review_max_months(),
         # Times are shown in Kazakhstan's time; the database keeps UTC.
-        "BABEL_DEFAULT_TIMEZONE": "Asia/Almaty",
+        "BABEL_DEFAULT_TIMEZONE": TIMEZONE,
         # Large enough for any form of ours, small enough that a flood is cheap to refuse.
         "MAX_CONTENT_LENGTH": 256 * 1024,
         "MAX_FORM_MEMORY_SIZE": 256 * 1024,

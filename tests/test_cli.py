@@ -157,3 +157,28 @@ def test_serve_creates_the_instance_migrates_and_answers(tmp_path):
     assert "Serving on" in output
     assert (instance / "course.sqlite").exists()
     assert (instance / "secret_key").stat().st_mode & 0o077 == 0  # readable by the owner only
+
+
+def test_content_check_lists_the_modules_due_for_review():
+    result = CliRunner().invoke(main, ["content", "check", "--path", str(FIXTURE_CONTENT)])
+    assert result.exit_code == 0, result.output
+    assert "due for review: alpha: last reviewed 2026-01-15, over 6 months ago" in result.output
+    assert "due for review: beta: no review recorded" in result.output
+    assert "law changed 2026-07-01 (constitution-2026)" in result.output
+    strict = CliRunner().invoke(
+        main, ["content", "check", "--path", str(FIXTURE_CONTENT), "--strict"]
+    )
+    assert strict.exit_code == 2
+    longer = CliRunner(env={"COURSE_REVIEW_MAX_MONTHS": "1200"}).invoke(
+        main, ["content", "check", "--path", str(FIXTURE_CONTENT)]
+    )
+    assert "due for review: alpha: law changed 2026-07-01" in longer.output  # the change only
+
+
+def test_content_check_needs_no_app_so_broken_content_is_listed_not_a_traceback(broken):
+    # The app's own content folder is the broken one: the app could not start on it.
+    result = CliRunner(env={"COURSE_CONTENT": str(broken)}).invoke(main, ["content", "check"])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert "content/course.yaml:7: duplicate lesson id 'first'" in result.output

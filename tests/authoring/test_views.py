@@ -172,7 +172,11 @@ def test_done_when_a_rule_is_fixed_flagged_translated_previewed_and_published(
     # 4. Publish edition 4 with a review note.
     response = trainer_client.post(
         f"/{lang}/trainer/publish",
-        data={"law_in_force_on": "2026-11-01", "review_note": "Сверено с постановлением ЦИК."},
+        data={
+            "law_in_force_on": "2026-11-01",
+            "review_note": "Сверено с постановлением ЦИК.",
+            "reviewed-alpha": "2026-11-02",
+        },
     )
     assert response.status_code == 303
     page = trainer_client.get(response.headers["Location"]).get_data(as_text=True)
@@ -186,6 +190,9 @@ def test_done_when_a_rule_is_fixed_flagged_translated_previewed_and_published(
     learner = client_as(app, "learner")
     lesson = learner.get("/ru/learn/alpha/first").get_data(as_text=True)
     assert "Новое правило: снимать можно только из зоны." in lesson
+    # With the review date the trainer gave for the changed module, at the top.
+    top = lesson.split('class="muted review-dates"')[1].split("</p>")[0]
+    assert "2 ноября 2026" in top
 
 
 def test_publishing_is_refused_while_a_translation_is_missing(app, trainer_client, content, lang):
@@ -195,7 +202,11 @@ def test_publishing_is_refused_while_a_translation_is_missing(app, trainer_clien
     assert trainer_client.post(f"/{lang}/trainer/edit/alpha/first", data=fields).status_code == 303
     response = trainer_client.post(
         f"/{lang}/trainer/publish",
-        data={"law_in_force_on": "2026-11-01", "review_note": "Проверено."},
+        data={
+            "law_in_force_on": "2026-11-01",
+            "review_note": "Проверено.",
+            "reviewed-alpha": "2026-11-02",
+        },
     )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -508,7 +519,11 @@ def test_a_learner_mid_quiz_finishes_on_the_edition_it_started_on(app, trainer_c
     assert (
         trainer_client.post(
             f"/{lang}/trainer/publish",
-            data={"law_in_force_on": "2026-11-01", "review_note": "Проверено."},
+            data={
+                "law_in_force_on": "2026-11-01",
+                "review_note": "Проверено.",
+                "reviewed-alpha": "2026-11-02",
+            },
         ).status_code
         == 303
     )

@@ -96,7 +96,7 @@ def test_duplicate_lesson_id_names_file_and_line(copy):
 
 def test_duplicate_module_id_names_line(copy):
     edit(copy / "course.yaml", "  - id: beta", "  - id: alpha")
-    assert "content/course.yaml:8: duplicate module id 'alpha'" in messages(copy)
+    assert "content/course.yaml:9: duplicate module id 'alpha'" in messages(copy)
 
 
 def test_duplicate_question_id_across_quizzes(copy):

@@ -274,6 +274,7 @@ def test_a_publish_on_one_server_is_served_by_the_other_within_a_second(deployme
     form = {
         "law_in_force_on": "2026-11-01",
         "review_note": "Сверено с законом.",
+        "reviewed-alpha": "2026-11-02",
         "csrf_token": csrf_token_from(page.text),
     }
 

@@ -33,12 +33,16 @@ def course_export(course: Course) -> dict[str, Any]:
         "title": course.title,
         "tagline": course.tagline,
         "description": course.description,
+        "legal_changes": [
+            {"id": c.id, "date": c.date.isoformat(), "text": c.text} for c in course.legal_changes
+        ],
         "modules": [
             {
                 "id": m.id,
                 "title": m.title,
                 "summary": m.summary,
                 "status_as_of": m.status_as_of.isoformat(),
+                "reviewed": m.reviewed.isoformat() if m.reviewed else None,
                 "lessons": [
                     {
                         "id": x.id,

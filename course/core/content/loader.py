@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+from datetime import date
 from pathlib import Path
 
 from course.core.content import layout, markdown
@@ -12,6 +13,7 @@ from course.core.content.model import (
     LANGUAGES,
     Course,
     GlossaryTerm,
+    LegalChange,
     Lesson,
     Localized,
     Module,
@@ -70,6 +72,7 @@ class Loader(QuizReader):
                 self.check_references(m.id, lesson)
         final_exam = self.final_exam({m.id for m in modules})
         pocket = self.pocket()
+        legal_changes = self.legal_changes(structure, structure_path)
         if self.problems:
             return None
         return Course(
@@ -85,7 +88,48 @@ class Loader(QuizReader):
             glossary=glossary,
             root=self.root,
             pocket=pocket,
+            legal_changes=legal_changes,
             _lesson_order=lesson_order,
+        )
+
+    def legal_changes(self, structure: LineMap, path: Path) -> tuple[LegalChange, ...]:
+        """`legal_changes` in course.yaml: dated ids, oldest first; each language's
+        course.yaml says in its words what changed (`legal_changes: {id: text}`)."""
+        raw = structure.get("legal_changes")
+        if raw is None:
+            return ()
+        if not isinstance(raw, LineSeq):
+            self.problem(path, structure.line_of("legal_changes"), "'legal_changes' must be a list")
+            return ()
+        dated: list[tuple[str, date]] = []
+        for change_id in self.unique_ids(raw, "id", path, "legal change id"):
+            item = next(x for x in raw if isinstance(x, LineMap) and x.get("id") == change_id)
+            dated.append((change_id, self.a_date(item, "date", path)))
+        if [d for _, d in dated] != sorted(d for _, d in dated):
+            self.problem(
+                path, structure.line_of("legal_changes"), "list legal changes oldest first"
+            )
+        texts: dict[str, dict[str, str]] = {}
+        for lang in LANGUAGES:
+            tpath = self.root / layout.course_text(lang)
+            data = self.course_texts.get(lang)
+            if data is None:
+                continue  # course_text has said why
+            given = data.get("legal_changes")
+            if not isinstance(given, LineMap):
+                self.problem(tpath, data.line, "'legal_changes' must give each change's text by id")
+                continue
+            texts[lang] = {
+                change_id: self.text(given, change_id, tpath, multiline=True)
+                for change_id, _ in dated
+            }
+            for extra in sorted(set(given) - {c for c, _ in dated}, key=str):
+                self.problem(tpath, given.line_of(extra), f"unknown legal change '{extra}'")
+        if len(texts) != len(LANGUAGES):
+            return ()
+        return tuple(
+            LegalChange(change_id, day, {lang: texts[lang][change_id] for lang in LANGUAGES})
+            for change_id, day in dated
         )
 
     def glossary(self) -> tuple[GlossaryTerm, ...]:
@@ -173,6 +217,7 @@ class Loader(QuizReader):
         data = self.mapping(self.read_yaml(path), path, 1, "course.yaml")
         if data is None:
             return "", "", ""
+        self.course_texts[lang] = data
         return (
             self.text(data, "title", path),
             self.text(data, "tagline", path),
@@ -184,6 +229,7 @@ class Loader(QuizReader):
     def module(self, raw: LineMap, structure_path: Path) -> Module:
         module_id = raw["id"]
         status_as_of = self.a_date(raw, "status_as_of", structure_path)
+        reviewed = self.a_date(raw, "reviewed", structure_path) if "reviewed" in raw else None
         titles: Localized = {}
         summaries: Localized = {}
         for lang in LANGUAGES:
@@ -206,7 +252,7 @@ class Loader(QuizReader):
                     lessons.append(lesson)
         quiz_path = self.root / layout.quiz_structure(module_id)
         quiz = self.quiz(module_id, quiz_path) if quiz_path.exists() else None
-        return Module(module_id, status_as_of, titles, summaries, tuple(lessons), quiz)
+        return Module(module_id, status_as_of, titles, summaries, tuple(lessons), quiz, reviewed)
 
     def lesson(self, module_id: str, lesson_id: str) -> Lesson | None:
         meta: dict[str, LineMap] = {}

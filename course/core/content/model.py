@@ -83,6 +83,7 @@ class Module:
     summary: Localized
     lessons: tuple[Lesson, ...]
     quiz: Quiz | None
+    reviewed: date | None = None  # the trainers' last review of the module; None: not recorded
 
     @property
     def minutes(self) -> int:
@@ -130,6 +131,16 @@ class Pocket:
 
 
 @dataclass(frozen=True)
+class LegalChange:
+    """A change in the law the trainers record (content/course.yaml `legal_changes`): a
+    module whose text or review is older than it tells learners so."""
+
+    id: str
+    date: date
+    text: Localized
+
+
+@dataclass(frozen=True)
 class GlossaryTerm:
     id: str
     term: Localized
@@ -150,6 +161,7 @@ class Course:
     glossary: tuple[GlossaryTerm, ...] = ()
     root: Path | None = field(default=None, compare=False)  # the folder it was loaded from
     pocket: Pocket | None = None
+    legal_changes: tuple[LegalChange, ...] = ()  # oldest first
     _lesson_order: tuple[Lesson, ...] = field(default=(), repr=False, compare=False)
 
     def module(self, module_id: str) -> Module | None:
@@ -190,6 +202,13 @@ class Course:
         reference prints it: the oldest module's, so the training never looks newer than
         it is."""
         return min(m.status_as_of for m in self.modules)
+
+    @property
+    def last_reviewed(self) -> date | None:
+        """The review date the pocket reference prints: the oldest module's (None when a
+        module's review is not recorded), for the same reason as `law_as_of`."""
+        dates = [m.reviewed for m in self.modules]
+        return None if None in dates or not dates else min(dates)
 
     def to_export(self) -> dict[str, Any]:
         """The whole course as plain data: the public `content export --format json` shape."""

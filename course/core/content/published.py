@@ -7,8 +7,9 @@ from pathlib import Path
 
 from flask import Flask, current_app
 
-from course.core.content import Course
-from course.core.content.editions import Editions
+from course.core.content import Course, Module, review
+from course.core.content.editions import Editions, today_in
+from course.core.content.review import ReviewState, review_state
 from course.core.content.store import DatabaseStore
 from course.core.db import db
 
@@ -19,6 +20,24 @@ def editions() -> Editions:
 
 def current_course() -> Course:
     return editions().current()
+
+
+def module_review(course: Course, module: Module) -> ReviewState:
+    """Whether `module` is due for review today (Kazakhstan's date), by this app's age."""
+    config = current_app.config
+    return review_state(
+        course,
+        module,
+        today_in(config["BABEL_DEFAULT_TIMEZONE"]),
+        config["CONTENT_REVIEW_MAX_MONTHS"],
+    )
+
+
+def modules_due(course: Course) -> list[ReviewState]:
+    config = current_app.config
+    return review.modules_due(
+        course, today_in(config["BABEL_DEFAULT_TIMEZONE"]), config["CONTENT_REVIEW_MAX_MONTHS"]
+    )
 
 
 def course_edition(number: int) -> Course:

@@ -27,6 +27,7 @@ class Reader:
         self.lesson_sources: dict[tuple[str, str, str], tuple[Path, int]] = {}
         self.rendered_refs: dict[tuple[str, str, str], list[markdown.Reference]] = {}
         self.glossary_ids: set[str] = set()
+        self.course_texts: dict[str, LineMap] = {}  # each language's course.yaml
 
     # -- helpers
 

@@ -3,14 +3,24 @@ after unit keys (`text:<key>:<lang>`), since which units a page shows depends on
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    ValidationError,
+)
 
 from course.core.content import ID_PATTERN
-from course.core.i18n import _l
+from course.core.i18n import _, _l
 
 DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, e.g. 2027-03-31.")
 
@@ -97,6 +107,42 @@ class PublishForm(FlaskForm):
     supersedes = BooleanField(
         _l("Earlier certificates: mark them “superseded — refresher recommended”")
     )
+
+
+def publish_form(modules: list[tuple[str, str]], today: date) -> PublishForm:
+    """The publish form with a review date for each module given as (id, title): the
+    modules changed since the published edition. Today is the date offered."""
+
+    class Form(PublishForm):
+        pass
+
+    for module_id, title in modules:
+        setattr(
+            Form,
+            review_field(module_id),
+            IsoDateField(
+                _("“%(module)s”: reviewed on", module=title),
+                validators=[InputRequired(DATE_MESSAGE), NotAfter(today)],
+                format="%Y-%m-%d",
+                default=today,
+            ),
+        )
+    return Form()
+
+
+def review_field(module_id: str) -> str:
+    return f"reviewed-{module_id}"
+
+
+class NotAfter:
+    """A date no later than `day` (a review cannot have happened tomorrow)."""
+
+    def __init__(self, day: date):
+        self.day = day
+
+    def __call__(self, form, field) -> None:
+        if field.data and field.data > self.day:
+            raise ValidationError(_("A review date cannot be in the future."))
 
 
 class ImageForm(FlaskForm):

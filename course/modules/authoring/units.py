@@ -13,6 +13,7 @@ here imports Flask; nothing here writes files (see services.py).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -148,6 +149,7 @@ class DraftModule:
     status_as_of: date | None
     lessons: list[str]
     has_quiz: bool
+    reviewed: date | None = None
 
 
 @dataclass
@@ -177,7 +179,7 @@ class Draft:
         for raw in self.structure.get("modules") or []:
             if not isinstance(raw, dict) or not is_id(raw.get("id")):
                 continue
-            as_of = raw.get("status_as_of")
+            as_of, reviewed = raw.get("status_as_of"), raw.get("reviewed")
             lessons = [x for x in raw.get("lessons") or [] if is_id(x)]
             self.modules.append(
                 DraftModule(
@@ -185,6 +187,7 @@ class Draft:
                     as_of if isinstance(as_of, date) else None,
                     lessons,
                     self.read(layout.quiz_structure(raw["id"])) is not None,
+                    reviewed if isinstance(reviewed, date) else None,
                 )
             )
         self._units: dict[str, Unit] | None = None
@@ -409,6 +412,31 @@ def _put(data: dict, path: tuple[str, ...], value: str | None) -> None:
         data.pop(path[-1], None)
     else:
         data[path[-1]] = value
+
+
+def set_module_date(text: str, module_id: str, name: str, value: str | None) -> str | None:
+    """course.yaml with the module's `name:` date line set to `value`, the rest of the file
+    (comments included) as it was; a missing `reviewed:` goes under `status_as_of:`, and
+    None takes it out (a restore to "not recorded"). None when the module or its
+    `status_as_of:` line is not found."""
+    # The module's own lines only: none that starts the next module's entry.
+    entry = rf"(-\s+id:\s*{re.escape(module_id)}\s*\n(?:[ \t]+(?!-\s+id:)[^\n]*\n)*?)"
+    if value is None:
+        if name == "status_as_of":
+            return None
+        gone = re.compile(entry + rf"[ \t]+{re.escape(name)}:[^\n]*\n")
+        return gone.sub(lambda m: m.group(1), text, count=1)
+    line = re.compile(entry + rf"([ \t]+{re.escape(name)}:[ \t]*)(\S+)")
+    new_text, count = line.subn(lambda m: m.group(1) + m.group(2) + value, text, count=1)
+    if count == 1 or name == "status_as_of":
+        return new_text if count == 1 else None
+    under = re.compile(entry + r"([ \t]+)(status_as_of:[^\n]*\n)")
+    new_text, count = under.subn(
+        lambda m: f"{m.group(1)}{m.group(2)}{m.group(3)}{m.group(2)}{name}: {value}\n",
+        text,
+        count=1,
+    )
+    return new_text if count == 1 else None
 
 
 def set_lesson_meta(text: str | None, lesson_id: str, minutes: int, as_of: date) -> str:

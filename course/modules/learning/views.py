@@ -18,7 +18,7 @@ from flask_login import current_user, login_required
 
 from course.core import caching
 from course.core.content import Lesson, Module
-from course.core.content.published import current_course
+from course.core.content.published import current_course, module_review
 from course.core.db import db
 from course.core.i18n import LANG_PREFIX
 from course.modules.learning import services
@@ -77,6 +77,7 @@ def module_page(module_id: str):
         "learning/module.html",
         course=course,
         module=module,
+        review=module_review(course, module),
         progress=services.progress(current_user.id, course),
     )
 
@@ -93,13 +94,16 @@ def lesson_page(module_id: str, lesson_id: str):
     # The one piece of progress the page shows (a view does not change it).
     read = (lesson.module_id, lesson.id) in services.read_among(opened)
     lang = g.lang
+    module = course.module(module_id)
+    review = module_review(course, module)
 
     def render() -> str:
         previous, following = course.neighbours(lesson)
         return render_template(
             "learning/lesson.html",
             course=course,
-            module=course.module(module_id),
+            module=module,
+            review=review,
             lesson=lesson,
             previous=previous,
             following=following,
@@ -116,6 +120,7 @@ def lesson_page(module_id: str, lesson_id: str):
         lesson_id,
         caching.digest(lesson.title[lang], lesson.html[lang]),
         read,
+        review.parts,
     )
     if wrote:
         # After rendering: a commit expires the signed-in user, whom the page's menu reads.

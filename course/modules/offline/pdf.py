@@ -19,9 +19,10 @@ class Booklet:
     lang: str
     course_title: str
     title: str
-    edition_line: str  # "Edition 2 · the law as of 10 January 2021"
+    edition_line: str  # "Edition 2 · the law as of 10 January 2021 · last reviewed …"
     sections: list[tuple[str, list[str]]]  # (heading, paragraphs and "- " bullets)
     footer: str  # "Training material, not legal advice …"
+    page_line: str = ""  # each page's footer ("Edition 2 · the law as of …"); else edition_line
 
 
 class _Pages(FPDF):
@@ -36,7 +37,7 @@ class _Pages(FPDF):
 
 def render(booklet: Booklet) -> bytes:
     pdf = _Pages(format=(105, 148), unit="mm")  # A6
-    pdf.footer_text = booklet.edition_line
+    pdf.footer_text = booklet.page_line or booklet.edition_line
     pdf.set_margins(8, 8, 8)
     pdf.set_auto_page_break(True, margin=12)
     pdf.add_font("DejaVu", "", str(FONTS / "DejaVuSans-subset.ttf"))

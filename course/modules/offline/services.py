@@ -121,11 +121,21 @@ def law_date(course: Course) -> date:
     return course.law_as_of
 
 
-def edition_line(course: Course, lang: str) -> str:
-    return _(
+def edition_line(course: Course, lang: str, *, with_review: bool = True) -> str:
+    """The line under the pocket reference's title, on the page and in the booklet
+    (without the review date: the booklet's page footer, which has room for less)."""
+    line = _(
         "Edition %(edition)s · the law as of %(date)s",
         edition=course.edition,
         date=format_date(law_date(course), "long"),
+    )
+    reviewed = course.last_reviewed
+    if not with_review:
+        return line
+    if reviewed is None:
+        return f"{line} · {_('no review by the trainers recorded')}"
+    return f"{line} · " + _(
+        "last reviewed by the trainers on %(date)s", date=format_date(reviewed, "long")
     )
 
 
@@ -147,6 +157,7 @@ def _booklet(course: Course, lang: str) -> pdf.Booklet:
         course_title=course.title[lang],
         title=course.pocket.title[lang],
         edition_line=edition_line(course, lang),
+        page_line=edition_line(course, lang, with_review=False),
         sections=course.pocket.sections(lang),
         footer=_(
             "Training material, not legal advice. Check the law in force before you act on it."

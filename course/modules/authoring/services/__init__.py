@@ -76,6 +76,7 @@ from course.modules.authoring.services.publishing import (
     PublishBlocked,
     publish,
     publish_checks,
+    review_dates_needed,
 )
 from course.modules.authoring.services.saving import (
     LOCK_FILE,
@@ -138,6 +139,7 @@ __all__ = [
     "records_for",
     "release_editor",
     "restore",
+    "review_dates_needed",
     "revision",
     "save",
     "save_units",

@@ -11,7 +11,7 @@ from course.core.content import LANGUAGES
 from course.modules.authoring import units as u
 
 OK, MISSING, OUTDATED = "ok", "missing", "outdated"
-EDIT, RESTORE, IMPORT, IMAGE = "edit", "restore", "import", "image"
+EDIT, RESTORE, IMPORT, IMAGE, REVIEW = "edit", "restore", "import", "image", "review"
 
 
 def other(lang: str) -> str:

@@ -21,6 +21,7 @@ class ModuleState:
     draft_changed: bool
     gaps: int
     status_as_of: date | None
+    reviewed: date | None  # the trainers' last review of the module, in the draft
     last_review: EditionRecord | None
 
     @property
@@ -50,6 +51,7 @@ def modules_overview(d: u.Draft) -> list[ModuleState]:
                 draft_changed=changed,
                 gaps=sum(1 for g in gaps if g.unit.module_id == m.id),
                 status_as_of=m.status_as_of,
+                reviewed=m.reviewed,
                 last_review=review,
             )
         )

@@ -11,9 +11,27 @@ from course.core.content.published import editions
 from course.core.db import utcnow
 from course.modules.authoring import units as u
 from course.modules.authoring.services.alignment import Gap, translation_gaps
+from course.modules.authoring.services.common import REVIEW
 from course.modules.authoring.services.overview import changed_modules
-from course.modules.authoring.services.saving import Author
+from course.modules.authoring.services.saving import Author, NeutralEdit, neutral_value, save
 from course.modules.security import services as security
+
+
+def review_dates_needed(d: u.Draft) -> list[u.DraftModule]:
+    """The modules whose review date a publish asks for: every changed one (and every
+    module of a first edition)."""
+    changed = set(changed_modules(d))
+    return [m for m in d.modules if m.id in changed]
+
+
+def record_reviews(d: u.Draft, author: Author, reviews: dict[str, date]) -> None:
+    edits = []
+    for module_id, day in reviews.items():
+        key = f"module:{module_id}:reviewed"
+        current = neutral_value(d, key)
+        edits.append(NeutralEdit(key, day.isoformat(), u.fingerprint(current)))
+    if edits:
+        save(d, author, neutral=edits, source=REVIEW)
 
 
 class PublishBlocked(Exception):
@@ -33,11 +51,15 @@ def publish(
     note: str,
     supersedes_earlier: bool,
     today: date,
+    reviews: dict[str, date] | None = None,
 ):
-    """Make the draft the next edition; PublishBlocked says why not."""
+    """Make the draft the next edition; PublishBlocked says why not. `reviews`: the date
+    each module named was last reviewed, written into the draft (with a revision each)
+    and so into the edition."""
     problems, gaps = publish_checks(d)
     if problems or gaps:
         raise PublishBlocked(problems, gaps)
+    record_reviews(d, author, reviews or {})
     record = EditionRecord(
         number=editions().next_number(),
         published_on=today,

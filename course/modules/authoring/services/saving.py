@@ -5,7 +5,6 @@ update the alignment."""
 from __future__ import annotations
 
 import fcntl
-import re
 from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,6 +19,8 @@ from course.modules.authoring.models import NEUTRAL, Revision
 from course.modules.authoring.services.alignment import align
 from course.modules.authoring.services.common import EDIT
 
+# A module's dates in course.yaml: the law its text reflects, the trainers' last review.
+MODULE_DATES = (":status_as_of", ":reviewed")
 LOCK_FILE = ".authoring.lock"  # hidden: the loader and snapshots ignore dot-files
 
 
@@ -84,9 +85,11 @@ def neutral_value(d: u.Draft, key: str) -> str | None:
         return u.dump_yaml(
             {"minutes": front.get("minutes"), "status_as_of": front.get("status_as_of")}
         )
-    if kind == "module" and rest.endswith(":status_as_of"):
-        module = d.module(rest.removesuffix(":status_as_of"))
-        return module.status_as_of.isoformat() if module and module.status_as_of else None
+    if kind == "module" and rest.endswith(MODULE_DATES):
+        module_id, _, name = rest.rpartition(":")
+        module = d.module(module_id)
+        value = getattr(module, name) if module else None
+        return value.isoformat() if value else None
     raise KeyError(key)
 
 
@@ -126,14 +129,9 @@ def neutral_files(
                 read(path), lesson_id, meta["minutes"], meta["status_as_of"]
             )
     elif kind == "module":
-        module_id = rest.removesuffix(":status_as_of")
-        text = read(layout.STRUCTURE) or ""
-        pattern = re.compile(
-            rf"(-\s+id:\s*{re.escape(module_id)}\s*\n(?:[ \t]+[^\n]*\n)*?[ \t]+status_as_of:[ \t]*)"
-            r"(\S+)"
-        )
-        new_text, count = pattern.subn(lambda m: m.group(1) + str(value), text, count=1)
-        if count != 1:
+        module_id, _, name = rest.rpartition(":")
+        new_text = u.set_module_date(read(layout.STRUCTURE) or "", module_id, name, value)
+        if new_text is None:
             raise KeyError(key)
         files[layout.STRUCTURE] = new_text
 

@@ -18,6 +18,7 @@ from course.modules.authoring.forms import (
     ButtonForm,
 )
 from course.modules.authoring.models import NEUTRAL
+from course.modules.authoring.services.saving import MODULE_DATES
 from course.modules.authoring.views.blueprint import bp, request_author
 from course.modules.authoring.views.lessons import page_url
 
@@ -33,7 +34,7 @@ def history():
     current = {
         (r.unit_key, r.lang): services.current_fingerprint(d, r.unit_key, r.lang)
         for r in revisions
-        if r.lang != NEUTRAL or r.unit_key.endswith((":structure", ":meta", ":status_as_of"))
+        if r.lang != NEUTRAL or r.unit_key.endswith((":structure", ":meta", *MODULE_DATES))
     }
     return render_template(
         "authoring/history.html",

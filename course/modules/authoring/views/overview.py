@@ -12,13 +12,11 @@ from flask import (
 )
 
 from course.core.content.editions import EditionExists, today_in
-from course.core.content.published import editions
+from course.core.content.published import editions, modules_due
 from course.core.db import db
-from course.core.i18n import _
+from course.core.i18n import _, current_language
 from course.modules.authoring import services
-from course.modules.authoring.forms import (
-    PublishForm,
-)
+from course.modules.authoring.forms import publish_form, review_field
 from course.modules.authoring.views.blueprint import bp, request_author
 from course.modules.authoring.views.lessons import page_url
 
@@ -29,6 +27,7 @@ def overview():
     return render_template(
         "authoring/overview.html",
         modules=services.modules_overview(d),
+        due=modules_due(editions().current()),
         records=editions().records(),
         question_sets=d.question_sets(),
     )
@@ -50,7 +49,13 @@ def translation():
 @bp.route("/publish", methods=["GET", "POST"])
 def publish():
     d = services.draft()
-    form = PublishForm()
+    today = today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    lang = current_language()
+    reviewed = [
+        (m.id, d.units[f"module:{m.id}:title"].text[lang] or m.id)
+        for m in services.review_dates_needed(d)
+    ]
+    form = publish_form(reviewed, today)
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -61,7 +66,8 @@ def publish():
                     form.law_in_force_on.data,
                     form.review_note.data,
                     form.supersedes.data,
-                    today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"]),
+                    today,
+                    {mid: form[review_field(mid)].data for mid, _title in reviewed},
                 )
             except services.PublishBlocked:
                 status = 400
@@ -91,6 +97,7 @@ def publish():
             problems=problems,
             gaps=gaps,
             changed=services.changed_modules(d),
+            review_fields=[form[review_field(mid)] for mid, _title in reviewed],
             records=editions().records(),
             next_number=editions().next_number(),
         ),
