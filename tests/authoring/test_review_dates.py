@@ -34,7 +34,8 @@ def test_the_publish_form_asks_a_review_date_for_each_changed_module(
     app, trainer_client, content, lang
 ):
     page = trainer_client.get(f"/{lang}/trainer/publish").get_data(as_text=True)
-    assert 'name="reviewed-alpha"' not in page  # nothing changed yet
+    # Nothing changed yet: a date may be recorded, none is asked.
+    assert 'name="reviewed-alpha"' in page.split("<details", 1)[1]
     _change_alpha(trainer_client, lang)
     page = trainer_client.get(f"/{lang}/trainer/publish").get_data(as_text=True)
     assert html_lang(page) == lang
@@ -42,7 +43,8 @@ def test_the_publish_form_asks_a_review_date_for_each_changed_module(
     assert f'name="reviewed-alpha" type="date" value="{today}"' in page or (
         'name="reviewed-alpha"' in page and f'value="{today}"' in page
     )
-    assert 'name="reviewed-beta"' not in page  # beta did not change
+    assert 'name="reviewed-alpha"' in page.split("<details", 1)[0]
+    assert 'name="reviewed-beta"' in page.split("<details", 1)[1]  # beta did not change
 
     # A date in the future, or none, is refused in the page's language; nothing published.
     future = (today_in("Asia/Almaty") + timedelta(days=3)).isoformat()
@@ -121,3 +123,39 @@ def test_the_overview_lists_the_modules_due_for_review(app, trainer_client, lang
         lang
     ] in section
     assert section.count("<li>") == 2
+
+
+def test_a_new_law_date_needs_a_review_date_and_unchanged_modules_may_have_one(
+    app, trainer_client, content, lang
+):
+    # beta's text is unchanged, but its law date moves on: that needs a review date.
+    structure = content / "course.yaml"
+    structure.write_text(
+        structure.read_text(encoding="utf-8").replace(
+            "status_as_of: 2023-03-19", "status_as_of: 2026-07-01"
+        ),
+        encoding="utf-8",
+    )
+    page = trainer_client.get(f"/{lang}/trainer/publish").get_data(as_text=True)
+    required, optional = page.split("<details", 1)
+    assert 'name="reviewed-beta"' in required
+    assert 'name="reviewed-alpha"' in optional  # offered, not asked
+    refused = trainer_client.post(
+        f"/{lang}/trainer/publish", data={**PUBLISH, "reviewed-beta": "", "reviewed-alpha": ""}
+    )
+    assert refused.status_code == 400  # beta's is missing; alpha's may be left empty
+    response = trainer_client.post(
+        f"/{lang}/trainer/publish", data={**PUBLISH, "reviewed-beta": "2026-11-25"}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        course = current_course()
+        assert course.module("beta").reviewed == date(2026, 11, 25)
+        assert course.module("alpha").reviewed == date(2026, 1, 15)  # left as it was
+    # Next time, alpha's optional date is recorded when given.
+    response = trainer_client.post(
+        f"/{lang}/trainer/publish", data={**PUBLISH, "reviewed-alpha": "2026-11-30"}
+    )
+    assert response.status_code == 303
+    with app.app_context():
+        assert current_course().module("alpha").reviewed == date(2026, 11, 30)

@@ -109,24 +109,30 @@ class PublishForm(FlaskForm):
     )
 
 
-def publish_form(modules: list[tuple[str, str]], today: date) -> PublishForm:
-    """The publish form with a review date for each module given as (id, title): the
-    modules changed since the published edition. Today is the date offered."""
+def publish_form(
+    needed: list[tuple[str, str]], offered: list[tuple[str, str]], today: date
+) -> PublishForm:
+    """The publish form with a review date for each module given as (id, title): required
+    (today offered) for the modules that changed, optional for the others."""
 
     class Form(PublishForm):
         pass
 
-    for module_id, title in modules:
-        setattr(
-            Form,
-            review_field(module_id),
-            IsoDateField(
-                _("“%(module)s”: reviewed on", module=title),
-                validators=[InputRequired(DATE_MESSAGE), NotAfter(today)],
-                format="%Y-%m-%d",
-                default=today,
-            ),
-        )
+    for required, modules in ((True, needed), (False, offered)):
+        for module_id, title in modules:
+            setattr(
+                Form,
+                review_field(module_id),
+                IsoDateField(
+                    _("“%(module)s”: reviewed on", module=title),
+                    validators=[
+                        InputRequired(DATE_MESSAGE) if required else Optional(),
+                        NotAfter(today),
+                    ],
+                    format="%Y-%m-%d",
+                    default=today if required else None,
+                ),
+            )
     return Form()
 
 

@@ -17,11 +17,20 @@ from course.modules.authoring.services.saving import Author, NeutralEdit, neutra
 from course.modules.security import services as security
 
 
-def review_dates_needed(d: u.Draft) -> list[u.DraftModule]:
-    """The modules whose review date a publish asks for: every changed one (and every
-    module of a first edition)."""
+def review_dates_needed(d: u.Draft) -> tuple[list[u.DraftModule], list[u.DraftModule]]:
+    """The modules whose review date a publish asks for, and those it offers to record one
+    for: a module whose files or law date changed since the published edition (or that it
+    lacks) needs one; an unchanged module may have been reviewed too."""
+    course = editions().current()
     changed = set(changed_modules(d))
-    return [m for m in d.modules if m.id in changed]
+    needed, offered = [], []
+    for m in d.modules:
+        published = course.module(m.id)
+        if m.id in changed or published is None or published.status_as_of != m.status_as_of:
+            needed.append(m)
+        else:
+            offered.append(m)
+    return needed, offered
 
 
 def record_reviews(d: u.Draft, author: Author, reviews: dict[str, date]) -> None:

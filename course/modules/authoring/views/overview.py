@@ -51,11 +51,11 @@ def publish():
     d = services.draft()
     today = today_in(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     lang = current_language()
-    reviewed = [
-        (m.id, d.units[f"module:{m.id}:title"].text[lang] or m.id)
-        for m in services.review_dates_needed(d)
-    ]
-    form = publish_form(reviewed, today)
+    needed, offered = (
+        [(m.id, d.units[f"module:{m.id}:title"].text[lang] or m.id) for m in modules]
+        for modules in services.review_dates_needed(d)
+    )
+    form = publish_form(needed, offered, today)
     status = 200
     if request.method == "POST":
         if form.validate():
@@ -67,7 +67,11 @@ def publish():
                     form.review_note.data,
                     form.supersedes.data,
                     today,
-                    {mid: form[review_field(mid)].data for mid, _title in reviewed},
+                    {
+                        mid: form[review_field(mid)].data
+                        for mid, _title in needed + offered
+                        if form[review_field(mid)].data is not None
+                    },
                 )
             except services.PublishBlocked:
                 status = 400
@@ -97,7 +101,8 @@ def publish():
             problems=problems,
             gaps=gaps,
             changed=services.changed_modules(d),
-            review_fields=[form[review_field(mid)] for mid, _title in reviewed],
+            review_fields=[form[review_field(mid)] for mid, _title in needed],
+            optional_review_fields=[form[review_field(mid)] for mid, _title in offered],
             records=editions().records(),
             next_number=editions().next_number(),
         ),
