@@ -358,7 +358,7 @@ def report(db: dict) -> None:
         f"{rows['attempts']:,} attempts with {rows['answers']:,} answers, "
         f"{rows['certificates'] + rows['replaced'] + 1:,} certificates with the genuine "
         f"holder's ({rows['replaced']:,} replaced, {counts['revoked']:,} revoked; "
-        f"{counts['asked_certificates']:,} asked: the status list holds 131,072)")  # fmt: skip
+        f"{counts['asked_certificates']:,} asked; see bench/README.md)")  # fmt: skip
     head = (f"{'scenario':30} {'req/s':>8} {'ratio':>6} {'p50 ms':>8} {'p99 ms':>8} "
             f"{'errors':>6} {'wrong':>6} {'5xx':>5} {'conns':>5}")  # fmt: skip
     say(head)

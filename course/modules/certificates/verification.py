@@ -134,7 +134,7 @@ def _with_status(claims: Claims, kid: str, key_list: dict, status_document: dict
         return Verdict(VALID, claims, kid)
     revoked, replaced = status_bits(status_document, key_list)
     if not 0 <= claims.status_index < len(revoked) * 8:
-        # Our lists all have LIST_SIZE entries: a shorter one is not the list we publish.
+        # Every index we give lies inside our list: one beyond it is not our list's.
         raise UntrustedList("status list")
     if statuslist.is_set(revoked, claims.status_index):
         replaced_too = replaced is not None and statuslist.is_set(replaced, claims.status_index)

@@ -201,7 +201,7 @@ export async function verifyText(text, data, { now, freshHours, rootKey } = {}) 
   if (!covers(entry, claims.issuedAt)) return { verdict: RED, reason: FORGED, kid };
   const bits = await statusBits(data.status, data.keys);
   if (claims.index < 0 || claims.index >= bits.revoked.length * 8) {
-    // Our lists all have 131,072 entries: a shorter one is not the list we publish.
+    // Every index we give lies inside our list: one beyond it is not our list's.
     throw new UntrustedList("status list");
   }
   if (bitSet(bits.revoked, claims.index)) {
