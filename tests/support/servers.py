@@ -34,9 +34,10 @@ _OURS = (
 
 
 class AppServer:
-    """`course serve --workers 1` on a free port of 127.0.0.1; its output in `log`."""
+    """`course serve --workers N` (1 unless given) on a free port of 127.0.0.1; its output
+    in `log`."""
 
-    def __init__(self, name: str, folder: Path, env: dict[str, str]):
+    def __init__(self, name: str, folder: Path, env: dict[str, str], workers: int = 1):
         self.name = name
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -46,7 +47,7 @@ class AppServer:
         course = Path(sys.executable).with_name("course")
         with self.log.open("wb") as out:
             self.process = subprocess.Popen(  # noqa: S603 - our own console script
-                [str(course), "serve", "--port", str(self.port), "--workers", "1"],
+                [str(course), "serve", "--port", str(self.port), "--workers", str(workers)],
                 env=environment,
                 stdout=out,
                 stderr=subprocess.STDOUT,
