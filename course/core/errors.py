@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
@@ -16,6 +16,14 @@ from course.core.db import db, is_lock_timeout
 from course.core.i18n import _
 
 RETRY_AFTER_SECONDS = 5
+# When even the error page cannot be made (it needed the database): both languages.
+PLAIN = {
+    500: "500 · Қате орын алды, қайталап көріңіз. · Произошла ошибка, попробуйте ещё раз.\n",
+    503: (
+        "503 · Қызмет уақытша қолжетімсіз, бірнеше секундтан кейін қайталаңыз. · "
+        "Сервис временно недоступен, повторите через несколько секунд.\n"
+    ),
+}
 
 
 def _messages() -> dict[int, tuple[str, str]]:
@@ -50,6 +58,20 @@ def error_response(status: int, message: str | None = None, code: str | None = N
         body = {"error": {"status": status, "code": code or str(status), "message": message}}
         return jsonify(body), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def page_without_database(status: int):
+    """The error page while the database does not answer. It is made for a visitor who is
+    not signed in: the signed-in user was expired by the rollback, and loading them again
+    needs the database. Should the page still need it, a short answer in both languages."""
+    g._login_user = current_app.login_manager.anonymous_user()
+    try:
+        return error_response(status)
+    except SQLAlchemyError:
+        db.session.rollback()
+        return current_app.response_class(
+            PLAIN[status], status=status, mimetype="text/plain; charset=utf-8"
+        )
 
 
 def init_app(app: Flask) -> None:
@@ -98,7 +120,7 @@ def init_app(app: Flask) -> None:
             app.logger.warning("database busy: %s", error)
         else:
             app.logger.exception("database unavailable")
-        response = app.make_response(error_response(503))
+        response = app.make_response(page_without_database(503))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response
 
@@ -108,4 +130,7 @@ def init_app(app: Flask) -> None:
             "unhandled error", exc_info=getattr(error, "original_exception", error)
         )
         db.session.rollback()
-        return error_response(500)
+        try:
+            return error_response(500)
+        except SQLAlchemyError:
+            return page_without_database(500)
