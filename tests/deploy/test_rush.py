@@ -80,13 +80,13 @@ def rush(database_url, tmp_path, monkeypatch):
         empty_tables(app)
 
 
-def _learners_at_the_final_exam(app) -> list[dict]:
-    """LEARNERS people who read every lesson and passed every quiz, each with the final
+def _learners_at_the_final_exam(app, count: int = LEARNERS) -> list[dict]:
+    """`count` people who read every lesson and passed every quiz, each with the final
     exam open: what each will submit."""
     ready = []
     with app.app_context():
         course = current_course()
-        for _ in range(LEARNERS):
+        for _ in range(count):
             user = factories.make_user()
             db.session.flush()
             read_lessons(user.id, course)
