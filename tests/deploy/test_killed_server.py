@@ -12,8 +12,10 @@ restarted server answers the learner's pages."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import random
+import shutil
 import signal
 import threading
 import time
@@ -25,6 +27,7 @@ import requests
 from sqlalchemy import func, select
 
 from course import create_app
+from course.core.content.store import PublishedEdition
 from course.core.db import db
 from course.modules.accounts.services import people
 from course.modules.certificates import keys
@@ -39,6 +42,7 @@ from course.modules.quizzes.models import (
 from tests.deploy.test_rush import _learners_at_the_final_exam, _open_exam
 from tests.support import factories
 from tests.support.app import FIXTURE_CONTENT, SECRET, app_config, empty_tables
+from tests.support.clients import csrf_token_from
 from tests.support.servers import AppServer
 
 pytestmark = pytest.mark.slow
@@ -74,8 +78,8 @@ def killable(database_url, tmp_path, monkeypatch):
     monkeypatch.setattr(people, "hash_password", lambda _password: shared)
     started: list[AppServer] = []
 
-    def start(name: str) -> AppServer:
-        server = AppServer(name, tmp_path, env, workers=2)
+    def start(name: str, **more: str) -> AppServer:
+        server = AppServer(name, tmp_path, {**env, **more}, workers=2)
         started.append(server)
         assert server.wait_until_up()["database"] == "ok"
         return server
@@ -226,3 +230,106 @@ def test_a_server_killed_during_final_exam_submits_leaves_nothing_half_written(k
         )
     print("\n" + "\n".join(report))
     assert cut_off > 0, "no kill landed among the submits: the test showed nothing"
+
+
+def test_a_server_killed_during_a_publish_leaves_no_edition_half_published(
+    database_url, tmp_path, killable
+):
+    app, start = killable
+    content = tmp_path / "content-killed-publish"
+    shutil.copytree(FIXTURE_CONTENT, content)
+    with app.app_context():
+        trainer = factories.make_user(role="trainer")
+        db.session.commit()
+        email = trainer.email
+    rng = random.Random(os.environ.get("KILL_SEED") or None)
+    report, cut_off = [], 0
+    # How long a publish takes here, so that the kills land within it.
+    server = start("publish-timed", COURSE_CONTENT=str(content))
+    session = _signed_in_as(server, email)
+    page = session.get(f"{server.url}/kk/trainer/publish", timeout=30)
+    began = time.monotonic()
+    timed = session.post(
+        f"{server.url}/kk/trainer/publish",
+        data={
+            "law_in_force_on": "2026-11-01",
+            "review_note": "Сверено с законом.",
+            "csrf_token": csrf_token_from(page.text),
+        },
+        allow_redirects=False,
+        timeout=60,
+    )
+    takes = time.monotonic() - began
+    assert timed.status_code == 303
+    server.stop()
+    for number in range(ROUNDS):
+        server = start(f"publish-{number}", COURSE_CONTENT=str(content))
+        before = server.wait_until_up()["edition"]
+        session = _signed_in_as(server, email)
+        page = session.get(f"{server.url}/kk/trainer/publish", timeout=30)
+        assert page.status_code == 200, page.text[:500]
+        form = {
+            "law_in_force_on": "2026-11-01",
+            "review_note": "Сверено с законом.",
+            "csrf_token": csrf_token_from(page.text),
+        }
+        answer: list = [None]
+
+        def publish(form=form, session=session, server=server, answer=answer) -> None:
+            try:
+                response = session.post(
+                    f"{server.url}/kk/trainer/publish", data=form, allow_redirects=False, timeout=60
+                )
+                answer[0] = response.status_code
+            except requests.RequestException:
+                answer[0] = None
+
+        thread = threading.Thread(target=publish)
+        thread.start()
+        delay = rng.uniform(0.0, takes)
+        time.sleep(delay)
+        _kill(server)
+        thread.join(60)
+        assert answer[0] in (None, 303), answer
+        again = start(f"publish-{number}-restarted", COURSE_CONTENT=str(content))
+        now = again.wait_until_up()["edition"]
+        assert now in (before, before + 1)
+        if answer[0] == 303:
+            assert now == before + 1  # acknowledged: published
+        else:
+            cut_off += 1
+        with app.app_context():
+            stored = db.session.execute(
+                select(PublishedEdition.number, PublishedEdition.archive_sha256)
+            ).all()
+            # Every stored edition is whole: its archive matches its checksum and loads.
+            for row in stored:
+                archive = db.session.scalar(
+                    select(PublishedEdition.archive).where(PublishedEdition.number == row.number)
+                )
+                assert hashlib.sha256(archive).hexdigest() == row.archive_sha256
+            assert max(r.number for r in stored) == now
+        report.append(
+            f"publish round {number + 1}: killed after {delay:.2f} s; "
+            f"{'acknowledged' if answer[0] == 303 else 'cut off'}; edition {before} -> {now}"
+        )
+        again.stop()
+    print(f"\na publish takes {takes:.2f} s here\n" + "\n".join(report))
+    assert cut_off > 0, "no kill landed during a publish: the test showed nothing"
+
+
+def _signed_in_as(server: AppServer, email: str) -> requests.Session:
+    session = requests.Session()
+    page = session.get(f"{server.url}/kk/sign-in", timeout=30)
+    response = session.post(
+        f"{server.url}/kk/sign-in",
+        data={
+            "email": email,
+            "password": factories.PASSWORD,
+            "csrf_token": csrf_token_from(page.text),
+        },
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert response.status_code == 302
+    return session
