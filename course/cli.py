@@ -23,8 +23,11 @@ from course.config import PROJECT_ROOT, TIMEZONE, content_dir, review_max_months
 from course.core.content import ContentError, load_course
 from course.core.logs import redact_environ
 
-# Name -> "module:attribute" of each area's command group, imported on first use.
+# Name -> "module:attribute" of each area's command group (or core command), imported on
+# first use.
 AREA_COMMANDS = {
+    "backup": "course.core.backup.cli:backup_command",
+    "restore": "course.core.backup.cli:restore_command",
     "db": "flask_migrate.cli:db",  # Flask-Migrate's (`course db upgrade`)
     "users": "course.modules.accounts.cli:users",
     "keys": "course.modules.certificates.cli:keys_group",

@@ -11,7 +11,9 @@ from click.testing import CliRunner
 from course.cli import AREA_COMMANDS, main
 from tests.support.app import FIXTURE_CONTENT
 
-GROUPS = ("certs", "content", "db", "i18n", "keys", "serve", "stats", "users")
+GROUPS = (
+    "backup", "certs", "content", "db", "i18n", "keys", "restore", "serve", "stats", "users",
+)  # fmt: skip
 
 
 @pytest.fixture(params=["valid", "broken"])
