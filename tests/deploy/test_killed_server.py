@@ -30,8 +30,10 @@ from course import create_app
 from course.core.content.store import PublishedEdition
 from course.core.db import db
 from course.modules.accounts.services import people
-from course.modules.certificates import keys
+from course.modules.certificates import codes, keys
 from course.modules.certificates.models import Certificate
+from course.modules.organisations import services as organisations
+from course.modules.organisations.models import VerificationLog
 from course.modules.quizzes.models import (
     OPEN,
     SUBMITTED,
@@ -42,7 +44,8 @@ from course.modules.quizzes.models import (
 from tests.deploy.test_rush import _learners_at_the_final_exam, _open_exam
 from tests.support import factories
 from tests.support.app import FIXTURE_CONTENT, SECRET, app_config, empty_tables
-from tests.support.clients import csrf_token_from
+from tests.support.clients import client_for, csrf_token_from
+from tests.support.organisations import application, valid_bin
 from tests.support.servers import AppServer
 
 pytestmark = pytest.mark.slow
@@ -333,3 +336,100 @@ def _signed_in_as(server: AppServer, email: str) -> requests.Session:
     )
     assert response.status_code == 302
     return session
+
+
+def test_a_server_killed_during_a_bulk_check_keeps_only_whole_batches_in_the_log(killable):
+    app, start = killable
+    client, _head_id, head_email = client_for(app)
+    number = valid_bin("9001017")
+    assert client.post("/kk/organisations/apply", data=application(number)).status_code == 302
+    admin, _admin_id, _ = client_for(app, role="admin")
+    with app.app_context():
+        organisation_id = organisations.pending()[0].id
+    decided = admin.post(
+        "/kk/admin/organisations", data={"organisation": organisation_id, "action": "approve"}
+    )
+    assert decided.status_code == 302
+    rows = organisations.MAX_BULK_ROWS
+    batch = "\n".join(codes.display(codes.new_code()) for _ in range(rows))
+    rng = random.Random(os.environ.get("KILL_SEED") or None)
+    report, cut_off = [], 0
+    # How long the whole check takes here, so that the kills land within it.
+    server = start("bulk-timed")
+    form = _bulk_form(server, head_email)
+    began = time.monotonic()
+    timed = _bulk_check(server, form, batch)
+    takes = time.monotonic() - began
+    assert timed["finished"]
+    server.stop()
+    for number in range(ROUNDS):
+        server = start(f"bulk-{number}")
+        with app.app_context():
+            before = _logged(organisation_id)
+        result: dict = {}
+        form = _bulk_form(server, head_email)
+        thread = threading.Thread(
+            target=lambda server=server, form=form, result=result: result.update(
+                _bulk_check(server, form, batch)
+            )
+        )
+        thread.start()
+        delay = rng.uniform(0.3, max(0.4, takes))
+        time.sleep(delay)
+        _kill(server)
+        thread.join(60)
+        again = start(f"bulk-{number}-restarted")
+        with app.app_context():
+            logged = _logged(organisation_id) - before
+        # Whole batches of 1,000 only, at least those whose progress line was sent.
+        assert logged % 1000 == 0, logged
+        assert logged >= 1000 * result.get("progress", 0)
+        if result.get("finished"):
+            assert logged == rows
+        else:
+            cut_off += 1
+        report.append(
+            f"bulk round {number + 1}: killed after {delay:.2f} s; "
+            f"{'finished' if result.get('finished') else 'cut off'}; "
+            f"{logged:,} of {rows:,} rows logged"
+        )
+        again.stop()
+    print(f"\na bulk check of {rows:,} codes takes {takes:.2f} s here\n" + "\n".join(report))
+    assert cut_off > 0, "no kill landed during a bulk check: the test showed nothing"
+
+
+def _bulk_form(server: AppServer, email: str) -> tuple[requests.Session, str]:
+    """The organisation's head signed in, and the CSRF token of the bulk check's form."""
+    session = _signed_in_as(server, email)
+    page = session.get(f"{server.url}/kk/organisation/", timeout=30)
+    assert page.status_code == 200
+    return session, csrf_token_from(page.text)
+
+
+def _bulk_check(server: AppServer, form: tuple[requests.Session, str], batch: str) -> dict:
+    """Post the batch and read the streamed page line by line: how many progress lines
+    came, and whether it finished."""
+    session, token = form
+    seen = {"progress": 0, "finished": False}
+    try:
+        with session.post(
+            f"{server.url}/kk/organisation/verify",
+            data={"codes": batch, "csrf_token": token},
+            stream=True,
+            timeout=120,
+        ) as response:
+            assert response.status_code == 200
+            for line in response.iter_lines(decode_unicode=True):
+                seen["progress"] += line.count("progress-line")
+        seen["finished"] = True
+    except requests.RequestException:
+        pass  # cut off by the kill
+    return seen
+
+
+def _logged(organisation_id: int) -> int:
+    return db.session.scalar(
+        select(func.count())
+        .select_from(VerificationLog)
+        .where(VerificationLog.organisation_id == organisation_id)
+    )
