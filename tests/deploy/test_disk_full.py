@@ -3,16 +3,15 @@ certificate (with its PDF, kept in the database: the largest thing written) need
 the learner gets a clear, translated answer, nothing is half-written, and once there is
 room again the same submit issues the certificate.
 
-SQLite's `max_page_count` makes the database file unable to grow, exactly as a full disk
-does ("database or disk is full"). PostgreSQL's full disk cannot be made from a test
-without a filesystem of its own; the same error path (OperationalError, rolled back, a
-503) serves it."""
+SQLite: `max_page_count` makes the database file unable to grow, exactly as a full disk
+does ("database or disk is full"). PostgreSQL: a full disk cannot be made from a test
+without a filesystem of its own, so a trigger answers the certificate's insert with the
+error PostgreSQL gives when its disk is full (SQLSTATE 53100, disk_full)."""
 
 from __future__ import annotations
 
 import html
 
-import pytest
 from flask_migrate import upgrade
 from sqlalchemy import event, func, select
 from werkzeug.datastructures import MultiDict
@@ -31,19 +30,42 @@ from tests.support.quizzes import answers_for, form_for, read_lessons
 BUSY = "The service is busy or unavailable. Please try again in a few seconds."
 
 
+DISK_FULL_TRIGGER = """
+CREATE OR REPLACE FUNCTION test_disk_full() RETURNS trigger AS $$
+BEGIN
+  RAISE EXCEPTION 'could not extend file: No space left on device' USING ERRCODE = 'disk_full';
+END $$ LANGUAGE plpgsql;
+CREATE TRIGGER test_disk_full BEFORE INSERT ON certificates
+  FOR EACH ROW EXECUTE FUNCTION test_disk_full();
+"""
+ROOM_AGAIN = "DROP TRIGGER IF EXISTS test_disk_full ON certificates"
+
+
 def test_a_full_disk_at_the_final_submit_loses_nothing(make_app, database_url, tmp_path, lang):
-    if not database_url.startswith("sqlite"):
-        pytest.skip("a full disk is made with SQLite's max_page_count (see the docstring)")
-    # A database of its own, new: no free pages inside the file to write into instead.
-    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'small-disk.sqlite'}")
+    sqlite = database_url.startswith("sqlite")
+    if sqlite:
+        # A database of its own, new: no free pages inside the file to write into instead.
+        app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'small-disk.sqlite'}")
+    else:
+        app = make_app()
     room = {"full": False}
 
+    def fill(full: bool) -> None:
+        room["full"] = full
+        if not sqlite:
+            with engine.begin() as connection:
+                connection.exec_driver_sql(DISK_FULL_TRIGGER if full else ROOM_AGAIN)
+        engine.dispose()  # every connection from now on is checked out as it says
+
     with app.app_context():
-        upgrade()
+        if sqlite:
+            upgrade()
         engine = db.engine
 
         @event.listens_for(engine, "checkout")
         def limit(dbapi_connection, _record, _proxy):
+            if not sqlite:
+                return
             pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
             limit = pages if room["full"] else 2_147_483_646
             dbapi_connection.execute(f"PRAGMA max_page_count = {limit}")
@@ -67,16 +89,16 @@ def test_a_full_disk_at_the_final_submit_loses_nothing(make_app, database_url, t
     client = app.test_client()
     sign_in(client, email, factories.PASSWORD)
 
-    room["full"] = True
-    engine.dispose()  # every connection from now on is checked out with no room
-    response = client.post(path, data=fields)
+    fill(True)
+    try:
+        response = client.post(path, data=fields)
+    finally:
+        fill(False)
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 503
     assert response.headers["Retry-After"]
     assert t(app, lang, BUSY) in page
     assert f'<html lang="{lang}"' in page
-    room["full"] = False
-    engine.dispose()
     with app.app_context():
         # Nothing half-written: the exam still open, no grade, no completion, no certificate.
         attempt = db.session.get(Attempt, exam_id)
@@ -94,7 +116,8 @@ def test_a_full_disk_at_the_final_submit_loses_nothing(make_app, database_url, t
             )
             == 0
         )
-        assert db.session.execute(db.text("PRAGMA integrity_check")).scalar() == "ok"
+        if sqlite:
+            assert db.session.execute(db.text("PRAGMA integrity_check")).scalar() == "ok"
 
     # Room again: the same answers, sent again, issue the certificate.
     response = client.post(path, data=fields)
