@@ -29,7 +29,7 @@ from tests.support.certificates import complete_course
 from tests.support.clients import csrf_token_from
 from tests.support.i18n import t
 from tests.support.proxy import CuttableProxy
-from tests.support.servers import AppServer
+from tests.support.servers import AppServer, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -99,23 +99,6 @@ class _Fault:
         self._lock.close()
 
 
-def _signed_in(server: AppServer, email: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{server.url}/ru/sign-in", timeout=30)
-    response = session.post(
-        f"{server.url}/ru/sign-in",
-        data={
-            "email": email,
-            "password": factories.PASSWORD,
-            "csrf_token": csrf_token_from(page.text),
-        },
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert response.status_code == 302
-    return session
-
-
 def test_the_database_away_for_seconds_gives_503s_then_the_server_recovers_by_itself(outage):
     app, server = outage["app"], outage["server"]
     with app.app_context():
@@ -124,7 +107,7 @@ def test_the_database_away_for_seconds_gives_503s_then_the_server_recovers_by_it
         reader = factories.make_user()
         db.session.commit()
         reader_email = reader.email
-    lesson = _signed_in(server, reader_email)
+    lesson = signed_in(server, reader_email, lang="ru")
     # A lesson (a signed-in read), marking it read (a write), the verification page and the
     # API, in both languages.
     probes = [

@@ -46,7 +46,7 @@ from tests.support import factories
 from tests.support.app import FIXTURE_CONTENT, SECRET, app_config, empty_tables
 from tests.support.clients import client_for, csrf_token_from
 from tests.support.organisations import application, valid_bin
-from tests.support.servers import AppServer
+from tests.support.servers import AppServer, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -249,7 +249,7 @@ def test_a_server_killed_during_a_publish_leaves_no_edition_half_published(
     report, cut_off = [], 0
     # How long a publish takes here, so that the kills land within it.
     server = start("publish-timed", COURSE_CONTENT=str(content))
-    session = _signed_in_as(server, email)
+    session = signed_in(server, email)
     page = session.get(f"{server.url}/kk/trainer/publish", timeout=30)
     began = time.monotonic()
     timed = session.post(
@@ -268,7 +268,7 @@ def test_a_server_killed_during_a_publish_leaves_no_edition_half_published(
     for number in range(ROUNDS):
         server = start(f"publish-{number}", COURSE_CONTENT=str(content))
         before = server.wait_until_up()["edition"]
-        session = _signed_in_as(server, email)
+        session = signed_in(server, email)
         page = session.get(f"{server.url}/kk/trainer/publish", timeout=30)
         assert page.status_code == 200, page.text[:500]
         form = {
@@ -319,23 +319,6 @@ def test_a_server_killed_during_a_publish_leaves_no_edition_half_published(
         again.stop()
     print(f"\na publish takes {takes:.2f} s here\n" + "\n".join(report))
     assert cut_off > 0, "no kill landed during a publish: the test showed nothing"
-
-
-def _signed_in_as(server: AppServer, email: str) -> requests.Session:
-    session = requests.Session()
-    page = session.get(f"{server.url}/kk/sign-in", timeout=30)
-    response = session.post(
-        f"{server.url}/kk/sign-in",
-        data={
-            "email": email,
-            "password": factories.PASSWORD,
-            "csrf_token": csrf_token_from(page.text),
-        },
-        allow_redirects=False,
-        timeout=30,
-    )
-    assert response.status_code == 302
-    return session
 
 
 def test_a_server_killed_during_a_bulk_check_keeps_only_whole_batches_in_the_log(killable):
@@ -400,7 +383,7 @@ def test_a_server_killed_during_a_bulk_check_keeps_only_whole_batches_in_the_log
 
 def _bulk_form(server: AppServer, email: str) -> tuple[requests.Session, str]:
     """The organisation's head signed in, and the CSRF token of the bulk check's form."""
-    session = _signed_in_as(server, email)
+    session = signed_in(server, email)
     page = session.get(f"{server.url}/kk/organisation/", timeout=30)
     assert page.status_code == 200
     return session, csrf_token_from(page.text)

@@ -29,7 +29,7 @@ from tests.support import factories
 from tests.support.app import FIXTURE_CONTENT, SECRET, app_config, empty_tables
 from tests.support.clients import csrf_token_from
 from tests.support.quizzes import answers_for, form_for, read_lessons
-from tests.support.servers import AppServer
+from tests.support.servers import AppServer, signed_in
 
 pytestmark = pytest.mark.slow
 
@@ -112,19 +112,7 @@ def _learners_at_the_final_exam(app, count: int = LEARNERS) -> list[dict]:
 
 
 def _open_exam(server: AppServer, learner: dict) -> dict:
-    session = requests.Session()
-    page = session.get(f"{server.url}/kk/sign-in", timeout=60)
-    signed_in = session.post(
-        f"{server.url}/kk/sign-in",
-        data={
-            "email": learner["email"],
-            "password": factories.PASSWORD,
-            "csrf_token": csrf_token_from(page.text),
-        },
-        allow_redirects=False,
-        timeout=60,
-    )
-    assert signed_in.status_code == 302, signed_in.text[:300]
+    session = signed_in(server, learner["email"])
     exam = session.get(f"{server.url}{learner['path']}", timeout=60)
     assert exam.status_code == 200, exam.text[:300]
     return {**learner, "session": session, "csrf": csrf_token_from(exam.text)}

@@ -36,7 +36,7 @@ from tests.support.certificates import complete_course
 from tests.support.clients import csrf_token_from
 from tests.support.i18n import t
 from tests.support.quizzes import answers_for, form_for, read_lessons
-from tests.support.servers import AppServer
+from tests.support.servers import AppServer, signed_in
 
 pytestmark = [pytest.mark.postgresql, pytest.mark.slow]
 
@@ -116,23 +116,6 @@ def _person(app, **fields) -> dict:
         return {"id": made.id, "email": made.email}
 
 
-def _sign_in(server: AppServer, email: str, session: requests.Session | None = None):
-    session = session or requests.Session()
-    page = session.get(f"{server.url}/kk/sign-in", timeout=20)
-    response = session.post(
-        f"{server.url}/kk/sign-in",
-        data={
-            "email": email,
-            "password": factories.PASSWORD,
-            "csrf_token": csrf_token_from(page.text),
-        },
-        allow_redirects=False,
-        timeout=20,
-    )
-    assert response.status_code == 302, response.text
-    return session
-
-
 def _copy(session: requests.Session) -> requests.Session:
     """Another browser holding the same cookies."""
     other = requests.Session()
@@ -147,7 +130,7 @@ def _account_page(server: AppServer, session: requests.Session) -> requests.Resp
 def test_a_session_from_one_server_holds_on_the_other_and_signing_out_ends_both(deployment):
     a, b = deployment["a"], deployment["b"]
     person = _person(deployment["app"], full_name="Айгүл Серікқызы Бекова")
-    on_a = _sign_in(a, person["email"])
+    on_a = signed_in(a, person["email"])
     on_b = _copy(on_a)  # the load balancer sends the same browser to the other server
     for server, session in ((a, on_a), (b, on_b)):
         page = _account_page(server, session)
@@ -196,7 +179,7 @@ def test_completing_the_course_on_both_servers_at_once_issues_one_certificate(de
     # The learner has the exam open on both servers (two tabs behind a load balancer).
     posts = []
     for server in (a, b):
-        session = _sign_in(server, email)
+        session = signed_in(server, email)
         page = session.get(f"{server.url}{url}", timeout=20)
         assert page.status_code == 200, page.text
         posts.append((server, session, [*fields, ("csrf_token", csrf_token_from(page.text))]))
@@ -261,14 +244,14 @@ def test_a_publish_on_one_server_is_served_by_the_other_within_a_second(deployme
         path.write_text(
             path.read_text("utf-8").rstrip() + f"\n\n{text}\n", encoding="utf-8", newline="\n"
         )
-    editor = _sign_in(a, trainer["email"])
+    editor = signed_in(a, trainer["email"])
     page = editor.get(f"{a.url}/kk/trainer/publish", timeout=20)
     assert page.status_code == 200, page.text
     # Server b's editor refuses: the draft is server a's files.
-    elsewhere = _sign_in(b, trainer["email"]).get(f"{b.url}/kk/trainer/", timeout=20)
+    elsewhere = signed_in(b, trainer["email"]).get(f"{b.url}/kk/trainer/", timeout=20)
     assert elsewhere.status_code == 409
     assert "server-a" in elsewhere.text
-    reader_on_b = _sign_in(b, learner["email"])
+    reader_on_b = signed_in(b, learner["email"])
     lesson_on_b = f"{b.url}/kk/learn/alpha/first"
     assert marker not in reader_on_b.get(lesson_on_b, timeout=20).text
     form = {

@@ -76,3 +76,20 @@ class AppServer:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(10)
+
+
+def signed_in(server: AppServer, email: str, lang: str = "kk") -> requests.Session:
+    """A browser signed in on `server` through the sign-in form (the test password)."""
+    from tests.support.clients import csrf_token_from
+    from tests.support.factories import PASSWORD
+
+    session = requests.Session()
+    page = session.get(f"{server.url}/{lang}/sign-in", timeout=60)
+    response = session.post(
+        f"{server.url}/{lang}/sign-in",
+        data={"email": email, "password": PASSWORD, "csrf_token": csrf_token_from(page.text)},
+        allow_redirects=False,
+        timeout=60,
+    )
+    assert response.status_code == 302, response.text[:300]
+    return session
