@@ -206,6 +206,14 @@ def test_the_service_worker_has_the_servers_list_of_online_only_pages(client):
     assert worker_list(script, "STATIC") == ["/static/", "/offline/static/"]
 
 
+def test_the_commission_page_is_kept_for_use_without_a_network(client):
+    script = client.get("/sw.js").get_data(as_text=True)
+    precache = worker_list(script, "PRECACHE")
+    for lang in ("kk", "ru"):
+        assert f"/{lang}/for/commissions" in precache
+        assert client.get(f"/{lang}/for/commissions").status_code == 200  # addAll needs it
+
+
 def test_the_verifier_is_es_modules_kept_with_its_area(app, client):
     """Every script of the verifier is in the worker's cache: one missing import would
     leave the whole page dead offline."""

@@ -69,7 +69,9 @@ def static_version() -> str:
 def precache_urls(langs: tuple[str, ...], course: Course) -> list[str]:
     pages = []
     for lang in langs:
-        pages += [url_for("offline.check", lang=lang)]
+        # The commission members' page too: how to check, and the root fingerprint to
+        # compare, at a polling station with no network.
+        pages += [url_for("offline.check", lang=lang), url_for("site.for_commissions", lang=lang)]
         # cache.addAll fails as a whole on one 404: a course without a pocket reference
         # must not leave the verifier uninstalled.
         if course.pocket is not None:
