@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from course.core.content.editions import EditionRecord
 from course.core.content.published import current_course, editions
+from course.core.content.records import EditionRecord
 from course.core.db import db
 from course.modules.certificates import services
 from course.modules.quizzes import services as quizzes

@@ -22,8 +22,9 @@ from sqlalchemy.exc import OperationalError
 from course import create_app
 from course.core.content import load_course
 from course.core.content.archive import digest, unpack
-from course.core.content.editions import IMPORTED, EditionExists, EditionRecord
+from course.core.content.editions import IMPORTED
 from course.core.content.published import current_course, editions, import_instance_editions
+from course.core.content.records import EditionExists, EditionRecord
 from course.core.content.store import DatabaseStore, PublishedEdition
 from course.core.db import db
 from course.modules.certificates import codes

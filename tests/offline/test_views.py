@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from course.config import PROJECT_ROOT
 from course.core.content import load_course
-from course.core.content.editions import EditionRecord
 from course.core.content.published import current_course
+from course.core.content.records import EditionRecord
 from course.modules.certificates import services as certificates
 from course.modules.offline import pdf, services
 from tests.support.app import FIXTURE_CONTENT

@@ -11,7 +11,9 @@ The package, one file per responsibility:
     problems.py    Problem and ContentError
     export.py      the public JSON export
     markdown.py    Markdown rendered and sanitised once, at load
+    review.py      when a module is due for review (its age, recorded changes in the law)
     editions.py    published editions: frozen copies learners see, cached per worker (no Flask)
+    records.py     an edition as kept: its record, the store's interface, publishing's errors
     archive.py     a content folder as one .tar.gz and back (no Flask)
     store.py       the editions' table in the database (the source of truth)
     published.py   the app's current edition (`current_course`), bound in create_app

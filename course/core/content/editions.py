@@ -32,7 +32,6 @@ bound to its database (store.py).
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import re
 import secrets
@@ -40,13 +39,21 @@ import shutil
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Protocol
 
-from course.core.content import ContentError, Course, Problem, check_content, load_course
+from course.core.content import ContentError, Course, check_content, load_course
 from course.core.content.archive import digest, pack, unpack
+from course.core.content.records import (
+    EditionDamaged,
+    EditionExists,
+    EditionRecord,
+    EditionStore,
+    PublishRefused,
+    StoredEdition,
+    StoreUnavailable,
+)
 from course.core.files import atomic_write, is_hidden
 
 RECORD = "edition.json"  # the record in a folder of the editions of old (imported once)
@@ -54,84 +61,6 @@ IMPORTED = "IMPORTED.txt"  # left in that folder once its editions are in the da
 _EDITION_LINE = re.compile(r"^edition:.*$", re.MULTILINE)
 _PUBLISHED_LINE = re.compile(r"^published:.*$", re.MULTILINE)
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class EditionRecord:
-    number: int
-    published_on: date
-    published_at: str | None = None  # ISO time in UTC
-    published_by: str | None = None  # the publisher's name, as it was then
-    published_by_id: int | None = None
-    law_in_force_on: date | None = None
-    review_note: str = ""
-    supersedes_earlier: bool = False  # earlier certificates: "refresher recommended"
-    changed_modules: tuple[str, ...] = field(default=())
-    frozen_from_files: bool = False  # frozen from content/ as found, not published here
-
-    def to_json(self) -> str:
-        data = asdict(self)
-        data["published_on"] = self.published_on.isoformat()
-        data["law_in_force_on"] = self.law_in_force_on.isoformat() if self.law_in_force_on else None
-        data["changed_modules"] = list(self.changed_modules)
-        return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-
-    @classmethod
-    def from_json(cls, text: str) -> EditionRecord:
-        data = json.loads(text)
-        data["published_on"] = date.fromisoformat(data["published_on"])
-        if data.get("law_in_force_on"):
-            data["law_in_force_on"] = date.fromisoformat(data["law_in_force_on"])
-        data["changed_modules"] = tuple(data.get("changed_modules") or ())
-        return cls(**data)
-
-
-@dataclass(frozen=True)
-class StoredEdition:
-    """An edition as the database holds it, without its files: the record and the
-    SHA-256 of its archive."""
-
-    record: EditionRecord
-    sha256: str
-
-
-class EditionStore(Protocol):
-    """Where editions are kept (store.DatabaseStore; tests may give another)."""
-
-    def stamp(self) -> object | None:
-        """A small value that changes whenever an edition is added; None while the
-        store cannot be read yet (no table before the migration). StoreUnavailable
-        when it cannot be asked from here."""
-
-    def records(self) -> list[StoredEdition]:
-        """Every edition, without files."""
-
-    def archive(self, number: int) -> bytes:
-        """The archive of one edition's files."""
-
-    def add(self, record: EditionRecord, archive: bytes, sha256: str) -> None:
-        """Keep a new edition, committed when this returns; EditionExists if the number
-        is taken (the database's unique key decides)."""
-
-
-class StoreUnavailable(Exception):
-    """The store cannot be asked from here (outside an app context); not an error."""
-
-
-class PublishRefused(Exception):
-    """The draft cannot be published; `problems` says why."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
-
-
-class EditionExists(Exception):
-    """Someone else published this edition number a moment ago."""
-
-
-class EditionDamaged(Exception):
-    """An edition's archive does not match the digest recorded with it."""
 
 
 def module_files(root: Path, module_id: str) -> dict[str, bytes]:

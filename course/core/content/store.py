@@ -18,7 +18,7 @@ from sqlalchemy import JSON, Date, LargeBinary, String, Text, func, inspect, sel
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from course.core.content.editions import (
+from course.core.content.records import (
     EditionExists,
     EditionRecord,
     StoredEdition,

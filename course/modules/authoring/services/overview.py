@@ -7,8 +7,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from course.core.content import LANGUAGES
-from course.core.content.editions import EditionRecord, module_files
+from course.core.content.editions import module_files
 from course.core.content.published import editions
+from course.core.content.records import EditionRecord
 from course.modules.authoring import units as u
 from course.modules.authoring.services.alignment import translation_gaps
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import date
 
 from course.core.content import Problem, check_content
-from course.core.content.editions import EditionRecord, PublishRefused
 from course.core.content.published import editions
+from course.core.content.records import EditionRecord, PublishRefused
 from course.core.db import utcnow
 from course.modules.authoring import units as u
 from course.modules.authoring.services.alignment import Gap, translation_gaps

@@ -11,8 +11,9 @@ from flask import (
     url_for,
 )
 
-from course.core.content.editions import EditionExists, today_in
+from course.core.content.editions import today_in
 from course.core.content.published import editions, modules_due
+from course.core.content.records import EditionExists
 from course.core.db import db
 from course.core.i18n import _, current_language
 from course.modules.authoring import services
