@@ -14,6 +14,7 @@ MODULES = (
     "quizzes",
     "certificates",
     "organisations",
+    "campaigns",
     "authoring",
     "offline",
 )

@@ -19,6 +19,7 @@ import json
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -31,6 +32,7 @@ from course import create_app
 from course.core.content.published import current_course
 from course.core.db import db
 from course.modules.authoring import services as authoring
+from course.modules.campaigns import services as campaigns
 from course.modules.certificates import codes
 from course.modules.certificates import services as certificates
 from course.modules.organisations import services as organisations
@@ -149,6 +151,10 @@ MATRIX = {
     "organisations.checklist GET": ORG_STAFF,
     "organisations.organisation_log GET": ORG_STAFF,
     "organisations.bulk_verify POST": ORG_STAFF,
+    # -- campaigns: the admins' elections
+    "campaigns.elections GET": ADMIN,
+    "campaigns.elections POST": ADMIN,
+    "campaigns.remove POST": ADMIN,
     # -- the security log
     "security.events GET": ADMIN,
     "security.events_csv GET": ADMIN,
@@ -200,7 +206,7 @@ DASHBOARD_ACTIONS = {
 NAMES_NOTHING = {
     f"organisations.dashboard POST action={a}"
     for a in ("remove", "revoke_token", "confirm", "decline")
-}
+} | {"campaigns.remove POST"}  # the first allowed request removed the election
 
 # Query strings and bodies where an empty request would stop at "no such thing" (404)
 # before the view does anything (see test_the_matrix_requests_reach_real_objects).
@@ -357,6 +363,11 @@ def world(database_url, tmp_path_factory) -> Iterator[World]:
     assert trainer.post(f"/{LANG}/trainer/edit/alpha/first", data=fields).status_code == 303
     with app.app_context():
         world.revision_id = authoring.history("lesson:alpha/first")[0].id
+        election = campaigns.record(
+            "kurultai", date(2026, 8, 23), "Құрылтай сайлауы", "Выборы в Курултай", ids["admin"]
+        )
+        db.session.commit()
+        election_id = election.id
     world.values = {
         "lang": LANG,
         "module_id": "alpha",
@@ -374,6 +385,7 @@ def world(database_url, tmp_path_factory) -> Iterator[World]:
         # A's observer: A's staff see the checklist, B's admin gets a 404.
         "user_id": ids["observer_y"],
         "revision_id": world.revision_id,
+        "election_id": election_id,
         # Secrets nobody holds: a real invitation would make its opener a verifier.
         "secret": "no-such-invitation",
         "token": "no-such-mailed-token",  # password reset and registration links

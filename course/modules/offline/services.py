@@ -15,6 +15,7 @@ from flask import current_app, url_for
 
 from course.core.content import Course
 from course.core.i18n import _, format_date
+from course.modules.campaigns import services as campaigns
 from course.modules.offline import pdf
 
 STATIC = Path(__file__).resolve().parents[2] / "static"  # the app's static folder
@@ -40,13 +41,9 @@ ELECTION_DAY_HOURS = 24
 
 
 def election_days() -> list[str]:
-    """Days (YYYY-MM-DD, Kazakhstan's date) on which data older than 24 hours is amber."""
-    days = []
-    for part in str(current_app.config.get("COURSE_ELECTION_DAYS", "")).split(","):
-        part = part.strip()
-        if part:  # checked when the app starts (offline/__init__.py)
-            days.append(part)
-    return days
+    """Days (YYYY-MM-DD, Kazakhstan's date) on which data older than 24 hours is amber:
+    the recorded elections' and COURSE_ELECTION_DAYS (checked when the app starts)."""
+    return campaigns.election_days(str(current_app.config.get("COURSE_ELECTION_DAYS", "")))
 
 
 def _shell_files() -> list[Path]:

@@ -38,6 +38,8 @@ KINDS = (
     "key_rotated",
     "key_withdrawn",
     "identity_check_locked",
+    "election_recorded",
+    "election_removed",
 )
 PAGE_SIZE = 200
 

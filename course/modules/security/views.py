@@ -34,6 +34,8 @@ def kind_labels() -> dict[str, str]:
         "key_rotated": _("Signing key rotated"),
         "key_withdrawn": _("Signing key withdrawn"),
         "identity_check_locked": _("Identity check locked"),
+        "election_recorded": _("Election recorded"),
+        "election_removed": _("Election removed"),
     }
 
 
