@@ -38,14 +38,20 @@ def review_max_months() -> int:
 def secret_in_file(path: Path) -> str:
     """A random secret kept in `path` (mode 600), made the first time it is asked for."""
     if not path.exists():
-        # O_EXCL: two workers starting at once must not write two different secrets.
+        # Written whole to a file of its own, then linked into place: link() fails when the
+        # name exists, so two workers starting at once keep one secret, and neither can
+        # read the file while the other has made it but not yet written it.
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
             with os.fdopen(fd, "w") as f:
                 f.write(secrets.token_hex(32))
+                f.flush()
+                os.fsync(f.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            draft.unlink(missing_ok=True)
     return path.read_text().strip()
 
 

@@ -9,8 +9,10 @@ killed process starts with a dot, so the content loader and snapshots ignore it.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import secrets
+from collections.abc import Iterator
 from pathlib import Path
 
 TEMP_PREFIX = ".tmp-"
@@ -59,3 +61,19 @@ def fsync_tree(root: Path) -> None:
             finally:
                 os.close(fd)
         _fsync_dir(Path(folder))
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on `path` (made if missing) across threads and processes.
+
+    flock() locks belong to the open file, so two threads of one worker exclude each
+    other as two workers do; the kernel lets go when a killed process's files close.
+    """
+    path = Path(path)
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

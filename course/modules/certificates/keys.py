@@ -31,9 +31,11 @@ from cryptography.hazmat.primitives.serialization import (
     load_pem_private_key,
 )
 
+from course.core.files import file_lock
 from course.modules.certificates import cose, integrity
 
 ACTIVE, RETIRED, WITHDRAWN = "active", "retired", "withdrawn"
+INIT_LOCK = ".init.lock"  # hidden, and empty: holds no key
 
 
 def b64(data: bytes) -> str:
@@ -103,7 +105,11 @@ class Keyring:
 
     @property
     def exists(self) -> bool:
-        return (self.folder / "root.pub").exists() and (self.folder / "keyring.json").exists()
+        # course-keys.json is the last file init() writes: a ring seen half-made is not one.
+        return all(
+            (self.folder / name).exists()
+            for name in ("root.pub", "keyring.json", "course-keys.json")
+        )
 
     def entries(self) -> list[KeyEntry]:
         data = json.loads((self.folder / "keyring.json").read_text(encoding="utf-8"))
@@ -128,16 +134,44 @@ class Keyring:
         _write_atomic(self.folder / "keyring.json", json.dumps(payload, indent=2))
 
     def init(self, now: datetime, issuer: str) -> bool:
-        """Create the root and a first signing key; False when they exist already."""
+        """Create the root and a first signing key; False when they exist already.
+
+        Two requests of a fresh server (a service worker fetches several pages at once),
+        or two workers, may both find no keys: one makes them, the other waits and uses
+        them, so there is never a second root.
+        """
         if self.exists:
             return False
         self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with file_lock(self.folder / INIT_LOCK):
+            if self.exists:
+                return False
+            if self._has_signing_key():
+                # Killed after the first signing key was recorded: keep every key (one
+                # may have signed already) and only sign the list that is missing.
+                self.sign_list(now, issuer)
+                return False
+            # Killed earlier than that: no key was ever usable, so start again.
+            for leftover in [
+                *(self.folder / name for name in ("root.pem", "root.pub", "keyring.json")),
+                *self.folder.glob("signing-*.pem"),
+            ]:
+                leftover.unlink(missing_ok=True)
+            self._make(now, issuer)
+        return True
+
+    def _has_signing_key(self) -> bool:
+        try:
+            return bool(self.entries()) and (self.folder / "root.pub").exists()
+        except (OSError, ValueError):
+            return False
+
+    def _make(self, now: datetime, issuer: str) -> None:
         root = Ed25519PrivateKey.generate()
         _write_private(self.folder / "root.pem", root)
         _write_atomic(self.folder / "root.pub", b64(cose.raw_public_key(root.public_key())))
         self._save([])
         self.rotate(now, issuer, root)
-        return True
 
     def rotate(self, now: datetime, issuer: str, root: Ed25519PrivateKey | None = None) -> KeyEntry:
         """A new active signing key; the previous one is retired (it still verifies)."""

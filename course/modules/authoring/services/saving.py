@@ -4,16 +4,14 @@ update the alignment."""
 
 from __future__ import annotations
 
-import fcntl
 from collections.abc import Iterable
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from course.core.content import LANGUAGES, layout
 from course.core.content.published import editions
 from course.core.db import db
-from course.core.files import atomic_write
+from course.core.files import atomic_write, file_lock
 from course.modules.authoring import units as u
 from course.modules.authoring.models import NEUTRAL, Revision
 from course.modules.authoring.services.alignment import align
@@ -163,14 +161,8 @@ def save(
         )
 
 
-@contextmanager
 def content_lock(root: Path):
-    with open(root / LOCK_FILE, "a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    return file_lock(root / LOCK_FILE)
 
 
 def save_units(
