@@ -22,9 +22,11 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from course import extensions
     from course.core import access, caching, errors, i18n, security
+    from course.core import db as database
     from course.core.content import published
 
     extensions.db.init_app(app)
+    database.init_app(app)
     extensions.migrate.init_app(
         app,
         extensions.db,

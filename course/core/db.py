@@ -1,12 +1,15 @@
-"""Model base, UTC timestamps, constraint naming and SQLite connection settings."""
+"""Model base, UTC timestamps, constraint naming, SQLite connection settings, and the end
+of each request's session."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from flask import Flask
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -25,6 +28,23 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def init_app(app: Flask) -> None:
+    """After Flask-SQLAlchemy's init_app: end each request's session without failing it."""
+
+    # Registered after Flask-SQLAlchemy's, so it runs first (teardowns run last-in first).
+    @app.teardown_appcontext
+    def end_session(_error) -> None:
+        try:
+            db.session.remove()
+        except SQLAlchemyError:
+            # The database went away after the answer was made: closing the session
+            # tried a ROLLBACK on a dropped connection. SQLAlchemy has invalidated that
+            # connection already; failing here would turn a finished answer (or its 503)
+            # into a 500, so the session is only forgotten.
+            app.logger.warning("could not close the database session", exc_info=True)
+            db.session.registry.clear()
 
 
 def utcnow() -> datetime:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
@@ -114,9 +115,12 @@ def init_app(app: Flask) -> None:
         return response
 
     @app.errorhandler(OperationalError)
-    def database_error(error: OperationalError):
+    @app.errorhandler(PoolTimeout)
+    def database_error(error: SQLAlchemyError):
+        # PoolTimeout: every connection of this worker's pool is stuck on a database that
+        # does not answer; to the visitor that is the same "try again in a few seconds".
         db.session.rollback()
-        if is_lock_timeout(error):
+        if isinstance(error, OperationalError) and is_lock_timeout(error):
             app.logger.warning("database busy: %s", error)
         else:
             app.logger.exception("database unavailable")
@@ -126,6 +130,9 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def internal_error(error):
+        if isinstance(error, DBAPIError) and error.connection_invalidated:
+            # A lost connection reported as another DBAPI error (psycopg's InterfaceError).
+            return database_error(error)
         app.logger.exception(
             "unhandled error", exc_info=getattr(error, "original_exception", error)
         )

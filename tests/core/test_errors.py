@@ -7,6 +7,7 @@ from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy import exc as sqlalchemy_exc
 
 from course.modules.accounts import services
 from tests.support.clients import csrf_token_from
@@ -53,6 +54,29 @@ def test_unexpected_error_is_a_translated_500_without_a_traceback(make_app, lang
     assert "secret internals" not in html
     assert "Traceback" not in html
     assert t(app, lang, "Something went wrong") in html
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        sqlalchemy_exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached"),
+        sqlalchemy_exc.InterfaceError(
+            "SELECT 1", None, Exception("the connection is closed"), connection_invalidated=True
+        ),
+    ],
+    ids=["pool-exhausted", "connection-lost"],
+)
+def test_a_database_that_does_not_answer_is_a_503_not_a_500(make_app, lang, error):
+    app = make_app(PROPAGATE_EXCEPTIONS=False)
+
+    @app.get("/<any(kk, ru):lang>/away")
+    def away():
+        raise error
+
+    response = app.test_client().get(f"/{lang}/away")
+    assert response.status_code == 503
+    assert int(response.headers["Retry-After"]) > 0
+    assert html_lang(response.get_data(as_text=True)) == lang
 
 
 def test_json_errors_under_api(client):

@@ -78,8 +78,12 @@ def _moment(text: str | None) -> datetime | None:
 class DatabaseStore:
     """The editions' store for one app's database (used inside its app context).
 
-    Reads go through the current session; adding commits it (see Editions: freezing and
-    publishing are their own transaction)."""
+    Reads use a connection of their own, not the request's session: workers check for new
+    editions from inside any request, and when the database is away they go on with what
+    they knew; a failed read in the session would leave the request's transaction broken
+    (on PostgreSQL its next query then fails with "rollback first", a 500 instead of the
+    503 it should be). Adding commits the session (see Editions: freezing and publishing
+    are their own transaction)."""
 
     def __init__(self) -> None:
         self._table_seen = False
@@ -98,20 +102,19 @@ class DatabaseStore:
             return None
         # Rows are only ever added; the last time one was stored also tells a database
         # restored and published again under the same numbers.
-        return tuple(
-            db.session.execute(
-                select(
-                    func.count(),
-                    func.max(PublishedEdition.number),
-                    func.max(PublishedEdition.stored_at),
-                )
-            ).one()
+        query = select(
+            func.count(), func.max(PublishedEdition.number), func.max(PublishedEdition.stored_at)
         )
+        with db.engine.connect() as connection:
+            return tuple(connection.execute(query).one())
 
     def records(self) -> list[StoredEdition]:
         if not self._ready():
             return []
-        rows = db.session.execute(select(*_RECORD_COLUMNS).order_by(PublishedEdition.number))
+        with db.engine.connect() as connection:
+            rows = connection.execute(
+                select(*_RECORD_COLUMNS).order_by(PublishedEdition.number)
+            ).all()
         return [
             StoredEdition(
                 EditionRecord(
@@ -134,9 +137,10 @@ class DatabaseStore:
         ]
 
     def archive(self, number: int) -> bytes:
-        return db.session.scalar(
-            select(PublishedEdition.archive).where(PublishedEdition.number == number)
-        )
+        with db.engine.connect() as connection:
+            return connection.scalar(
+                select(PublishedEdition.archive).where(PublishedEdition.number == number)
+            )
 
     def add(self, record: EditionRecord, archive: bytes, sha256: str) -> None:
         row = PublishedEdition(
