@@ -92,3 +92,23 @@ def keys_tz():
     from course.modules.certificates.verification import KAZAKHSTAN
 
     return KAZAKHSTAN
+
+
+def test_an_election_day_named_in_the_key_list_counts_without_being_given(app, holder, tmp_path):
+    later = utcnow() + timedelta(hours=25)
+    day = later.astimezone(keys_tz()).date().isoformat()
+    with app.app_context():
+        assert certificates.publish_election_days([day])
+    keys_file, status_file, pinned = _saved_lists(app, tmp_path)
+    assert json.loads((tmp_path / "keys.json").read_text())["election_days"] == [day]
+    args = [holder["qr"], "--keys", keys_file, "--status", status_file]
+    election = _verify(*args, "--root-fingerprint", pinned, "--now", later.isoformat())
+    assert election.exit_code == 1
+    assert election.output.startswith("STALE")
+    # The day is under the root's signature: a list with it taken out no longer verifies.
+    edited = json.loads((tmp_path / "keys.json").read_text())
+    edited["election_days"] = []
+    (tmp_path / "keys.json").write_text(json.dumps(edited))
+    forged = _verify(*args, "--root-fingerprint", pinned, "--now", later.isoformat())
+    assert forged.exit_code != 0
+    assert "not validly signed" in forged.output

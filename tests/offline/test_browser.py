@@ -170,18 +170,27 @@ def test_data_older_than_seven_days_gives_amber(app, live, phone):
     assert "Әсел Қайратқызы Нұрланова" in text
 
 
-def test_on_an_election_day_data_older_than_a_day_gives_amber(make_app, phone):
+@pytest.mark.parametrize("named_in", ["settings", "key list"])
+def test_on_an_election_day_data_older_than_a_day_gives_amber(make_app, phone, named_in):
+    """The days come with the page (COURSE_ELECTION_DAYS, recorded elections) or only in
+    the root-signed key list the verifier keeps (signed after the page was made)."""
+    from course.modules.certificates import services as certificates
     from tests.support.live import LiveServer, free_port
 
     port = free_port()
     today = datetime.now(UTC).date()
-    days = ",".join((today + timedelta(days=d)).isoformat() for d in (-1, 0, 1, 2))
+    days = [(today + timedelta(days=d)).isoformat() for d in (-1, 0, 1, 2)]
     app = make_app(
-        LIVE_PORT=port, COURSE_BASE_URL=f"http://127.0.0.1:{port}", COURSE_ELECTION_DAYS=days
+        LIVE_PORT=port,
+        COURSE_BASE_URL=f"http://127.0.0.1:{port}",
+        COURSE_ELECTION_DAYS=",".join(days) if named_in == "settings" else "",
     )
     live = LiveServer(app)
     try:
         cert = issue(app)
+        if named_in == "key list":
+            with app.app_context():
+                assert certificates.publish_election_days(days)
         open_verifier(phone.new_page(), live, "kk")
         go_offline(live, phone)
         assert (

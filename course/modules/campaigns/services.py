@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from course.core.db import db
 from course.modules.campaigns.models import Election
+from course.modules.certificates import services as certificates
 from course.modules.security import services as security
 
 # The kinds of election in Kazakhstan an observer may be sent to (and the referendum).
@@ -61,3 +63,19 @@ def election_days(configured: str = "") -> list[str]:
     days = {part.strip() for part in configured.split(",") if part.strip()}
     days.update(d.isoformat() for d in db.session.scalars(select(Election.day)))
     return sorted(days)
+
+
+def configured_election_days() -> list[str]:
+    """election_days() of this app: the recorded elections and COURSE_ELECTION_DAYS."""
+    return election_days(str(current_app.config.get("COURSE_ELECTION_DAYS", "")))
+
+
+def publish_election_days() -> bool:
+    """Name the election days in the root-signed key list, for verifiers that are offline
+    or not ours; False when the root key is kept off this server (see deploy.md)."""
+    return certificates.publish_election_days(configured_election_days())
+
+
+def unpublished_election_days() -> bool:
+    """The key list does not name the election days as they are recorded now."""
+    return tuple(configured_election_days()) != certificates.published_election_days()

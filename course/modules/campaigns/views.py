@@ -21,6 +21,7 @@ def _page(form: ElectionForm, status: int = 200):
             form=form,
             elections=services.elections(),
             kinds=kind_labels(),
+            unpublished=services.unpublished_election_days(),
         ),
         status,
     )
@@ -44,6 +45,7 @@ def elections():
         return _page(form, 409)
     db.session.commit()
     flash(_("The election is recorded."), "success")
+    _publish_days()
     return redirect(url_for(".elections"), 303)
 
 
@@ -55,4 +57,17 @@ def remove(election_id: int):
         abort(404)
     db.session.commit()
     flash(_("The election is removed."), "success")
+    _publish_days()
     return redirect(url_for(".elections"), 303)
+
+
+def _publish_days() -> None:
+    if not services.publish_election_days():
+        flash(
+            _(
+                "The root key is not on this server, so the published key list does not "
+                "name this change yet: sign the list again where the root key is kept "
+                "(course keys sign-list --root-key FILE)."
+            ),
+            "error",
+        )

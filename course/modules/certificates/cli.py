@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 
 from course.config import instance_dir
 from course.core.db import db, utcnow
+from course.modules.campaigns import services as campaigns
 from course.modules.certificates import keys, services, verification
 
 keys_group = AppGroup("keys", help="Signing keys and the root-signed list of them.")
@@ -72,10 +73,13 @@ def keys_withdraw(kid: str) -> None:
     help="The root key's PEM file, when it is kept off the server.",
 )
 def keys_sign_list(root_key: Path | None) -> None:
-    """Sign the published key list with the root key."""
+    """Sign the published key list with the root key, naming the election days (the recorded
+    elections and COURSE_ELECTION_DAYS)."""
     root = keys.load_private(root_key) if root_key else None
     try:
-        signed = _ring().sign_list(utcnow(), _issuer(), root)
+        signed = _ring().sign_list(
+            utcnow(), _issuer(), root, election_days=campaigns.configured_election_days()
+        )
     except keys.KeyringError as e:
         raise click.ClickException(str(e)) from e
     if signed is None:
@@ -148,7 +152,8 @@ def _read_json(path: Path) -> dict:
     "--election-days",
     default=None,
     help="YYYY-MM-DD[,…] (Kazakhstan's date): on these days the status list may be at most "
-    "24 hours old instead of 7 days. Default: COURSE_ELECTION_DAYS.",
+    "24 hours old instead of 7 days, as well as those the key list names. Default: "
+    "COURSE_ELECTION_DAYS.",
 )
 @click.option("--allow-stale", is_flag=True, help="Accept a status list older than the limit.")
 @click.option(
@@ -203,7 +208,8 @@ def certs_verify(
         raise click.ClickException(f"the {e} is not validly signed: get a genuine copy") from e
     stale = False
     if status is not None:
-        limit = verification.fresh_hours(now, _election_days(election_days))
+        days = (*_election_days(election_days), *keys.election_days_of(key_list))
+        limit = verification.fresh_hours(now, days)
         stale = not verification.is_fresh(status, now, limit) and not allow_stale
     if stale and verdict.status == verification.VALID:
         click.echo(STALE_MESSAGE)

@@ -8,7 +8,7 @@ Layout of the key folder (`<instance>/keys/`):
                          SHA-256 of its raw public key.
     keyring.json         the signing keys' windows and status (active/retired/withdrawn).
     course-keys.json     the published, root-signed list (served at
-                         /.well-known/course-keys.json).
+                         /.well-known/course-keys.json), with the election days.
 A signing key signs certificates during its window and keeps verifying them after it is
 retired; a withdrawn key (a leak) makes everything it signed invalid.
 """
@@ -19,8 +19,9 @@ import base64
 import hashlib
 import json
 import os
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
@@ -124,6 +125,9 @@ class Keyring:
             raise KeyringError("no active signing key: run `course keys rotate`")
         return entry, load_private(self.folder / f"signing-{entry.kid}.pem")
 
+    def _listed(self) -> bool:
+        return (self.folder / "course-keys.json").exists()
+
     def published(self) -> dict:
         return json.loads((self.folder / "course-keys.json").read_text(encoding="utf-8"))
 
@@ -207,9 +211,21 @@ class Keyring:
         self.sign_list(now, issuer)
 
     def sign_list(
-        self, now: datetime, issuer: str, root: Ed25519PrivateKey | None = None
+        self,
+        now: datetime,
+        issuer: str,
+        root: Ed25519PrivateKey | None = None,
+        election_days: Iterable[str] | None = None,
     ) -> dict | None:
-        """Sign the published key list with the root key; None when the root is not here."""
+        """Sign the published key list with the root key; None when the root is not here.
+
+        The list also names the election days (YYYY-MM-DD, Kazakhstan's date) on which an
+        offline verifier accepts revocation data at most 24 hours old: under the root's
+        signature, so no one between the issuer and a commission can take one away.
+        `None` keeps the days the list named before (a rotation knows nothing of them).
+        """
+        if election_days is None:
+            election_days = self.published().get("election_days", []) if self._listed() else []
         if root is None:
             root_path = self.folder / "root.pem"
             if not root_path.exists():
@@ -222,6 +238,7 @@ class Keyring:
             "updated": now.isoformat(),
             "root_key": b64(cose.raw_public_key(root.public_key())),
             "keys": [asdict(e) for e in self.entries()],
+            "election_days": sorted(set(election_days)),
         }
         signed = integrity.add_proof(document, root, "root", now.isoformat())
         _write_atomic(self.folder / "course-keys.json", json.dumps(signed, indent=2))
@@ -239,6 +256,20 @@ def verify_key_list(document: dict, root_public: Ed25519PublicKey | None = None)
     ):
         return False
     return integrity.verify_proof(document, embedded)
+
+
+def election_days_of(document: dict) -> tuple[str, ...]:
+    """The election days a (verified) key list names; anything not a YYYY-MM-DD is left out."""
+    days = document.get("election_days", [])
+    if not isinstance(days, list):
+        return ()
+    found = []
+    for day in days:
+        try:
+            found.append(date.fromisoformat(day).isoformat())
+        except (TypeError, ValueError):
+            continue
+    return tuple(day for day in found if len(day) == 10)
 
 
 def entries_of(document: dict) -> list[KeyEntry]:

@@ -43,7 +43,7 @@ ELECTION_DAY_HOURS = 24
 def election_days() -> list[str]:
     """Days (YYYY-MM-DD, Kazakhstan's date) on which data older than 24 hours is amber:
     the recorded elections' and COURSE_ELECTION_DAYS (checked when the app starts)."""
-    return campaigns.election_days(str(current_app.config.get("COURSE_ELECTION_DAYS", "")))
+    return campaigns.configured_election_days()
 
 
 def _shell_files() -> list[Path]:

@@ -71,6 +71,17 @@ def rotate_key(now: datetime | None = None):
     return entry
 
 
+def publish_election_days(days: list[str]) -> bool:
+    """Sign the key list again naming these election days; False when the root key is not
+    on this server (then `course keys sign-list --root-key FILE` publishes them)."""
+    return keyring().sign_list(utcnow(), issuer(), election_days=days) is not None
+
+
+def published_election_days() -> tuple[str, ...]:
+    """The election days the published key list names."""
+    return keys.election_days_of(published_key_list())
+
+
 def withdraw_key(kid: str, now: datetime | None = None):
     """Withdraw a (leaked) signing key: everything it signed becomes invalid. When it is
     the active key, a new one is made first, so that issuing and the status list keep

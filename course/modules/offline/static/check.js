@@ -16,6 +16,7 @@ import {
   RED,
   UntrustedList,
   checkLists,
+  electionDaysOf,
   freshHoursOn,
   isFresh,
   verifyText,
@@ -40,7 +41,10 @@ function stored() {
   }
 }
 
-const freshHours = (now) => freshHoursOn(now, config);
+// The days the page was given and those the kept, root-signed key list names: a key list
+// synced after the page was cached may know of an election the page does not.
+const freshHours = (now, data) =>
+  freshHoursOn(now, { ...config, electionDays: [...config.electionDays, ...electionDaysOf(data && data.keys)] });
 
 async function sync() {
   const get = async (url) => {
@@ -115,7 +119,7 @@ function showData(data) {
   }
   const now = Date.now();
   box.textContent = T.dataAsOf.replace("%(time)s", formatTime(data.status.validFrom));
-  box.dataset.state = isFresh(data.status, now, freshHours(now)) ? "fresh" : "stale";
+  box.dataset.state = isFresh(data.status, now, freshHours(now, data)) ? "fresh" : "stale";
 }
 
 async function refresh() {
@@ -235,7 +239,7 @@ async function check(event) {
   const now = Date.now();
   let result;
   try {
-    result = await verifyText(text, data, { now, freshHours: freshHours(now), rootKey: config.rootKey });
+    result = await verifyText(text, data, { now, freshHours: freshHours(now, data), rootKey: config.rootKey });
   } catch (error) {
     if (!(error instanceof UntrustedList)) throw error;
     // The kept lists no longer verify (changed on the device): as good as no data.

@@ -120,6 +120,15 @@ export function freshHoursOn(now, { electionDays, freshDays, electionDayHours })
   return electionDays.includes(day) ? electionDayHours : freshDays * 24;
 }
 
+/**
+ * The election days a key list names (`election_days`, under the root's signature): the
+ * well-formed ones only. Call it on a list `trustedKeyList` accepted.
+ */
+export function electionDaysOf(keyList) {
+  const days = keyList && Array.isArray(keyList.election_days) ? keyList.election_days : [];
+  return days.filter((day) => typeof day === "string" && /^\d{4}-\d{2}-\d{2}$/.test(day));
+}
+
 // The base32 payload of a QR text: the part after /V1/ of our link, or bare base32.
 function payloadOf(text) {
   const match = text.match(/\/V1\/([A-Z2-7]+)/i) || text.match(/^([A-Z2-7]{40,})$/i);
