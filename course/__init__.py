@@ -21,7 +21,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("TRANSLATIONS_DIR", str(PROJECT_ROOT / "translations"))
 
     from course import extensions
-    from course.core import access, caching, errors, i18n, security
+    from course.core import access, caching, errors, i18n, security, uploads
     from course.core import db as database
     from course.core.content import published
 
@@ -33,6 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         directory=str(Path(__file__).parent / "migrations"),
         render_as_batch=True,
     )
+    uploads.init_app(app)  # before CSRF protection, which reads the body
     extensions.csrf.init_app(app)
     extensions.login_manager.init_app(app)
     extensions.init_limiter(app)

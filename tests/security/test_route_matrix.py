@@ -44,6 +44,7 @@ from tests.support.app import FIXTURE_CONTENT, app_config, empty_tables
 from tests.support.authoring import lesson_form
 from tests.support.certificates import complete_course
 from tests.support.clients import sign_in
+from tests.support.documents import real_pdf
 from tests.support.i18n import t
 from tests.support.organisations import valid_bin
 from tests.support.quizzes import answers_for, form_for, read_lessons
@@ -155,6 +156,12 @@ MATRIX = {
     "campaigns.elections GET": ADMIN,
     "campaigns.elections POST": ADMIN,
     "campaigns.remove POST": ADMIN,
+    # -- campaigns: an organisation's papers (its staff read them, its admins change them)
+    "campaigns.papers GET": ORG_STAFF,
+    "campaigns.record_accreditation POST": ORG_ADMIN,
+    "campaigns.upload_document POST": ORG_ADMIN,
+    "campaigns.document_pdf GET": ORG_STAFF,
+    "campaigns.accreditation_pdf GET": ORG_STAFF,
     # -- the security log
     "security.events GET": ADMIN,
     "security.events_csv GET": ADMIN,
@@ -206,7 +213,10 @@ DASHBOARD_ACTIONS = {
 NAMES_NOTHING = {
     f"organisations.dashboard POST action={a}"
     for a in ("remove", "revoke_token", "confirm", "decline")
-} | {"campaigns.remove POST"}  # the first allowed request removed the election
+} | {
+    "campaigns.remove POST",  # the first allowed request removed the election
+    "campaigns.accreditation_pdf GET",  # and with it A's accreditation (tests/campaigns)
+}
 
 # Query strings and bodies where an empty request would stop at "no such thing" (404)
 # before the view does anything (see test_the_matrix_requests_reach_real_objects).
@@ -366,6 +376,12 @@ def world(database_url, tmp_path_factory) -> Iterator[World]:
         election = campaigns.record(
             "kurultai", date(2026, 8, 23), "Құрылтай сайлауы", "Выборы в Курултай", ids["admin"]
         )
+        # A's papers, so that its staff's requests for them reach real PDFs.
+        paper = real_pdf()
+        campaigns.record_accreditation(
+            ids["org_a"], election.id, "17", date(2026, 7, 1), "ОСК", paper, ids["head_a"]
+        )
+        campaigns.upload_document(ids["org_a"], "charter_extract", paper, ids["head_a"])
         db.session.commit()
         election_id = election.id
     world.values = {
@@ -386,6 +402,7 @@ def world(database_url, tmp_path_factory) -> Iterator[World]:
         "user_id": ids["observer_y"],
         "revision_id": world.revision_id,
         "election_id": election_id,
+        "kind": "charter_extract",
         # Secrets nobody holds: a real invitation would make its opener a verifier.
         "secret": "no-such-invitation",
         "token": "no-such-mailed-token",  # password reset and registration links

@@ -1,12 +1,18 @@
-"""The admin's form for recording an election."""
+"""The admin's form for recording an election; an organisation's forms for its
+accreditation and its documents."""
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
+from course.config import TIMEZONE
 from course.core.i18n import _l
 
 DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, e.g. 2027-03-31.")
@@ -47,4 +53,50 @@ class ElectionForm(FlaskForm):
     name_ru = StringField(
         _l("Name in Russian"),
         validators=[DataRequired(_l("Give the name in Russian.")), Length(max=300)],
+    )
+
+
+PDF_ONLY = {"accept": ".pdf,application/pdf"}  # the browser's file picker; checked on upload
+
+
+def document_labels() -> dict:
+    return {
+        "charter_extract": _l("Extract of the Charter (election observation among its goals)"),
+        "head_powers": _l("Document certifying the powers of the organisation's head"),
+    }
+
+
+class AccreditationForm(FlaskForm):
+    election = SelectField(_l("Election"), coerce=int, validate_choice=True)
+    number = StringField(
+        _l("Number of the accreditation decision"),
+        validators=[DataRequired(_l("Give the decision's number.")), Length(max=60)],
+    )
+    decided_on = VotingDayField(
+        _l("Date of the decision"), validators=[InputRequired(DATE_MESSAGE)], format="%Y-%m-%d"
+    )
+    commission = StringField(
+        _l("Commission that accredited the organisation"),
+        validators=[DataRequired(_l("Name the commission.")), Length(max=300)],
+    )
+    scan = FileField(
+        _l("Scan of the decision (PDF)"),
+        validators=[FileRequired(_l("Choose the PDF file of the decision."))],
+        render_kw=PDF_ONLY,
+    )
+
+    def validate_decided_on(self, field) -> None:
+        if field.data and field.data > datetime.now(ZoneInfo(TIMEZONE)).date():
+            raise ValidationError(_l("The decision's date cannot be in the future."))
+
+
+class DocumentForm(FlaskForm):
+    kind = SelectField(
+        _l("Document"),
+        choices=[SelectChoice(k, label) for k, label in document_labels().items()],
+    )
+    file = FileField(
+        _l("PDF file"),
+        validators=[FileRequired(_l("Choose the PDF file of the document."))],
+        render_kw=PDF_ONLY,
     )

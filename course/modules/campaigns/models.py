@@ -1,11 +1,12 @@
-"""An election, as an admin records it."""
+"""An election, as an admin records it; an organisation's accreditation for it; the papers
+an organisation uploads once for its observers' packets."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Date, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, deferred, mapped_column
 
 from course.core.db import UTCDateTime, db, utcnow
 
@@ -26,3 +27,46 @@ class Election(db.Model):
 
     def name(self, lang: str) -> str:
         return self.name_kk if lang == "kk" else self.name_ru
+
+
+class Accreditation(db.Model):
+    """An organisation's accreditation for one election (required since 2023 for each
+    campaign): the decision's number, date and commission, and a scan of it."""
+
+    __tablename__ = "accreditations"
+    __table_args__ = (UniqueConstraint("organisation_id", "election_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
+    election_id: Mapped[int] = mapped_column(ForeignKey("elections.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(60))
+    decided_on: Mapped[date] = mapped_column(Date)
+    commission: Mapped[str] = mapped_column(String(300))
+    scan: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    scan_sha256: Mapped[str] = mapped_column(String(64))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    recorded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )
+
+
+class OrganisationDocument(db.Model):
+    """A paper every observer's packet carries, uploaded once: the Charter extract or the
+    document on the head's powers. A new upload of a kind replaces the old one."""
+
+    __tablename__ = "organisation_documents"
+    __table_args__ = (UniqueConstraint("organisation_id", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(20))  # services.DOCUMENT_KINDS
+    pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int]
+    pages: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), default=None
+    )

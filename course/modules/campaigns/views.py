@@ -1,15 +1,24 @@
-"""The admins' page of elections: the list, recording one, removing one."""
+"""The admins' page of elections (the list, recording one, removing one), and an
+organisation's papers: its accreditation for each election and its documents."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from flask_login import current_user
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
 from course.core.access import role_required
 from course.core.db import db
-from course.core.i18n import LANG_PREFIX, _
-from course.modules.campaigns import services
-from course.modules.campaigns.forms import ElectionForm, kind_labels
+from course.core.i18n import LANG_PREFIX, _, current_language, format_date
+from course.core.uploads import allows_upload
+from course.modules.campaigns import documents, services
+from course.modules.campaigns.forms import (
+    AccreditationForm,
+    DocumentForm,
+    ElectionForm,
+    document_labels,
+    kind_labels,
+)
+from course.modules.organisations import services as organisations
 
 bp = Blueprint("campaigns", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
 
@@ -71,3 +80,153 @@ def _publish_days() -> None:
             ),
             "error",
         )
+
+
+# ---------------------------------------------------------------- an organisation's papers
+
+
+def _staff(admin: bool = False):
+    """The signed-in person's approved organisation and membership, or 403."""
+    found = organisations.membership_of(current_user.id)
+    if found is None or (admin and found[1].role != "admin"):
+        abort(403)
+    return found
+
+
+def _may_upload() -> bool:
+    if not current_user.is_authenticated:
+        return False
+    found = organisations.membership_of(current_user.id)
+    return found is not None and found[1].role == "admin"
+
+
+def _papers_page(organisation, membership, accreditation_form=None, document_form=None, status=200):
+    elections = services.elections()
+    accreditation_form = accreditation_form or AccreditationForm()
+    accreditation_form.election.choices = _election_choices(elections)
+    return (
+        render_template(
+            "campaigns/papers.html",
+            organisation=organisation,
+            may_change=membership.role == "admin",
+            elections=elections,
+            accreditations=services.accreditations(organisation.id),
+            documents=services.organisation_documents(organisation.id),
+            document_labels=document_labels(),
+            accreditation_form=accreditation_form,
+            document_form=document_form or DocumentForm(),
+            kinds=kind_labels(),
+            max_mb=documents.MAX_BYTES // (1024 * 1024),
+        ),
+        status,
+    )
+
+
+def _election_choices(elections) -> list[tuple[int, str]]:
+    lang = current_language()
+    return [(e.id, f"{e.name(lang)} ({format_date(e.day)})") for e in elections]
+
+
+def document_error_message(reason: str) -> str:
+    return {
+        "empty": _("The file is empty."),
+        "too_large": _(
+            "The file is too large: the limit is %(mb)s MB.", mb=documents.MAX_BYTES // 1048576
+        ),
+        "not_pdf": _("The file is not a PDF document."),
+        "encrypted": _("The PDF is protected by a password: upload it without one."),
+        "too_many_pages": _(
+            "The PDF has too many pages: the limit is %(pages)s.", pages=documents.MAX_PAGES
+        ),
+    }.get(reason, _("The PDF cannot be read: it may be damaged. Save it again and upload it."))
+
+
+def _read_upload(storage) -> bytes:
+    # One byte past the limit is enough to know it is too large.
+    return storage.read(documents.MAX_BYTES + 1)
+
+
+@bp.get("/organisation/papers")
+@login_required
+def papers():
+    organisation, membership = _staff()
+    return _papers_page(organisation, membership)
+
+
+@bp.post("/organisation/papers/accreditation")
+@allows_upload(documents.MAX_BYTES + 64 * 1024, _may_upload)
+@login_required
+def record_accreditation():
+    organisation, membership = _staff(admin=True)
+    elections = services.elections()
+    form = AccreditationForm()
+    form.election.choices = _election_choices(elections)
+    if not form.validate():
+        return _papers_page(organisation, membership, accreditation_form=form, status=400)
+    try:
+        services.record_accreditation(
+            organisation.id,
+            form.election.data,
+            form.number.data,
+            form.decided_on.data,
+            form.commission.data,
+            _read_upload(form.scan.data),
+            current_user.id,
+        )
+    except services.DocumentError as e:
+        db.session.rollback()
+        form.scan.errors = [document_error_message(e.reason)]
+        return _papers_page(organisation, membership, accreditation_form=form, status=400)
+    db.session.commit()
+    flash(_("The accreditation is recorded."), "success")
+    return redirect(url_for(".papers"), 303)
+
+
+@bp.post("/organisation/papers/documents")
+@allows_upload(documents.MAX_BYTES + 64 * 1024, _may_upload)
+@login_required
+def upload_document():
+    organisation, membership = _staff(admin=True)
+    form = DocumentForm()
+    if not form.validate():
+        return _papers_page(organisation, membership, document_form=form, status=400)
+    try:
+        services.upload_document(
+            organisation.id, form.kind.data, _read_upload(form.file.data), current_user.id
+        )
+    except services.DocumentError as e:
+        db.session.rollback()
+        form.file.errors = [document_error_message(e.reason)]
+        return _papers_page(organisation, membership, document_form=form, status=400)
+    db.session.commit()
+    flash(_("The document is uploaded."), "success")
+    return redirect(url_for(".papers"), 303)
+
+
+@bp.get("/organisation/papers/documents/<kind>.pdf")
+@login_required
+def document_pdf(kind: str):
+    organisation, _membership = _staff()
+    found = services.organisation_document(organisation.id, kind)
+    if found is None:
+        abort(404)
+    return _pdf(found.pdf, f"{kind}.pdf")
+
+
+@bp.get("/organisation/papers/accreditation/<int:election_id>.pdf")
+@login_required
+def accreditation_pdf(election_id: int):
+    organisation, _membership = _staff()
+    found = services.accreditation(organisation.id, election_id)
+    if found is None:
+        abort(404)
+    return _pdf(found.scan, f"accreditation-{election_id}.pdf")
+
+
+def _pdf(data: bytes, name: str):
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response

@@ -39,6 +39,8 @@ KINDS = (
     "key_withdrawn",
     "identity_check_locked",
     "election_recorded",
+    "accreditation_recorded",
+    "organisation_document_uploaded",
     "election_removed",
 )
 PAGE_SIZE = 200

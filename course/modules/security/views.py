@@ -35,6 +35,8 @@ def kind_labels() -> dict[str, str]:
         "key_withdrawn": _("Signing key withdrawn"),
         "identity_check_locked": _("Identity check locked"),
         "election_recorded": _("Election recorded"),
+        "accreditation_recorded": _("Accreditation recorded"),
+        "organisation_document_uploaded": _("Organisation's document uploaded"),
         "election_removed": _("Election removed"),
     }
 
