@@ -1,4 +1,5 @@
-"""CSV files the app writes, safe to open in a spreadsheet program.
+"""CSV files the app writes, safe to open in a spreadsheet program; and the rows of the CSV
+files people upload (comma, semicolon or tab, as spreadsheet programs save them).
 
 A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read as a
 formula by Excel, LibreOffice and Google Sheets (OWASP's "CSV injection"): a name typed
@@ -11,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from flask import Response
 
@@ -51,3 +52,19 @@ def csv_response(
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def uploaded_text(data: bytes) -> str:
+    """An uploaded CSV's text: UTF-8 with or without a byte-order mark."""
+    return data.decode("utf-8-sig", errors="replace")
+
+
+def read_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(row number, stripped fields) of each non-empty row; the delimiter is the one the
+    start of the file uses most (a Russian-locale Excel saves semicolons)."""
+    sample = text[:2048]
+    delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
+    for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
+        fields = [f.strip() for f in fields]
+        if any(fields):
+            yield number, fields

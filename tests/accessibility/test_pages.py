@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from course.core.content.published import current_course
 from course.core.db import db
 from course.modules.campaigns import services as campaigns
 from course.modules.certificates import codes
@@ -176,6 +177,22 @@ def organisation(live, contexts, scanner: Scanner) -> None:
         except campaigns.ElectionExists:
             db.session.rollback()  # recorded by the other language's run
     scanner.visit(page, f"{base}/{lang}/organisation/papers", "organisation-papers")
+    with app.app_context():
+        election_id = campaigns.elections()[0].id
+        campaigns.assign(
+            organisations.get(organisation_id),
+            election_id,
+            observers[0],
+            "101",
+            "Астана, Абай даңғылы, 10",
+            "",
+            None,
+            current_course(),
+        )
+        db.session.commit()
+    scanner.visit(
+        page, f"{base}/{lang}/organisation/papers/stations/{election_id}", "organisation-stations"
+    )
 
 
 def trainer(live, contexts, scanner: Scanner) -> None:

@@ -162,6 +162,9 @@ MATRIX = {
     "campaigns.upload_document POST": ORG_ADMIN,
     "campaigns.document_pdf GET": ORG_STAFF,
     "campaigns.accreditation_pdf GET": ORG_STAFF,
+    "campaigns.stations GET": ORG_STAFF,
+    "campaigns.assign POST": ORG_ADMIN,
+    "campaigns.import_stations POST": ORG_ADMIN,
     # -- the security log
     "security.events GET": ADMIN,
     "security.events_csv GET": ADMIN,
@@ -216,6 +219,10 @@ NAMES_NOTHING = {
 } | {
     "campaigns.remove POST",  # the first allowed request removed the election
     "campaigns.accreditation_pdf GET",  # and with it A's accreditation (tests/campaigns)
+    # The removed election's stations: answered 404 by design (tests/campaigns).
+    "campaigns.stations GET",
+    "campaigns.assign POST",
+    "campaigns.import_stations POST",
 }
 
 # Query strings and bodies where an empty request would stop at "no such thing" (404)

@@ -100,3 +100,24 @@ class DocumentForm(FlaskForm):
         validators=[FileRequired(_l("Choose the PDF file of the document."))],
         render_kw=PDF_ONLY,
     )
+
+
+class AssignmentForm(FlaskForm):
+    observer = SelectField(_l("Observer"), coerce=int, validate_choice=True)
+    station = StringField(
+        _l("Polling station number"),
+        validators=[DataRequired(_l("Give the polling station's number.")), Length(max=20)],
+    )
+    address = StringField(
+        _l("Polling station address"),
+        validators=[DataRequired(_l("Give the polling station's address.")), Length(max=300)],
+    )
+    coordinator = StringField(_l("Coordinator (optional)"), validators=[Length(max=200)])
+
+
+class AssignmentsFileForm(FlaskForm):
+    file = FileField(
+        _l("CSV file: iin_or_code,station,address[,coordinator]"),
+        validators=[FileRequired(_l("Choose the CSV file."))],
+        render_kw={"accept": ".csv,text/csv,text/plain"},
+    )

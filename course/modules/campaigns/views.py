@@ -6,18 +6,23 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from course.core import spreadsheets
 from course.core.access import role_required
+from course.core.content.published import current_course
 from course.core.db import db
-from course.core.i18n import LANG_PREFIX, _, current_language, format_date
+from course.core.i18n import LANG_PREFIX, _, current_language, format_date, ngettext
 from course.core.uploads import allows_upload
 from course.modules.campaigns import documents, services
 from course.modules.campaigns.forms import (
     AccreditationForm,
+    AssignmentForm,
+    AssignmentsFileForm,
     DocumentForm,
     ElectionForm,
     document_labels,
     kind_labels,
 )
+from course.modules.certificates import services as certificates
 from course.modules.organisations import services as organisations
 
 bp = Blueprint("campaigns", __name__, url_prefix=LANG_PREFIX, template_folder="templates")
@@ -230,3 +235,113 @@ def _pdf(data: bytes, name: str):
     response.headers["Cache-Control"] = "private, no-store"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# ---------------------------------------------------------------- observers at stations
+
+
+def _station_page(
+    organisation, membership, election, one=None, upload=None, problems=(), status=200
+):
+    course = current_course()
+    one = one or AssignmentForm()
+    one.observer.choices = _observer_choices(organisation, course)
+    return (
+        render_template(
+            "campaigns/stations.html",
+            organisation=organisation,
+            election=election,
+            may_change=membership.role == "admin",
+            assigned=services.assigned_observers(organisation, election.id, course),
+            one=one,
+            upload=upload or AssignmentsFileForm(),
+            problems=[(p.row, assignment_problem(p.reason)) for p in problems],
+            display_code=certificates.display_code,
+        ),
+        status,
+    )
+
+
+def _observer_choices(organisation, course) -> list[tuple[int, str]]:
+    return [(r.user_id, r.name) for r in organisations.roster(organisation, course)]
+
+
+def assignment_problem(reason: str) -> str:
+    return {
+        "not_observer": _("This person is not a confirmed observer of your organisation."),
+        "unknown": _(
+            "No confirmed observer of your organisation has this certificate code or IIN."
+        ),
+        "iin_format": _("The IIN must have 12 digits."),
+        "iin_check": _("The IIN's check digit is wrong: check for a typing error."),
+        "station": _("Give the polling station's number (up to 20 characters)."),
+        "address": _("Give the polling station's address (up to 300 characters)."),
+        "coordinator": _("The coordinator's name is too long (up to 200 characters)."),
+        "duplicate": _("This observer is in the file already."),
+        "too_many_rows": _("The file has too many rows: the limit is 10,000."),
+    }.get(reason, _("The row must have 3 or 4 fields: iin_or_code, station, address, coordinator."))
+
+
+def _election_or_404(election_id: int):
+    election = services.election(election_id)
+    if election is None:
+        abort(404)
+    return election
+
+
+@bp.get("/organisation/papers/stations/<int:election_id>")
+@login_required
+def stations(election_id: int):
+    organisation, membership = _staff()
+    return _station_page(organisation, membership, _election_or_404(election_id))
+
+
+@bp.post("/organisation/papers/stations/<int:election_id>/assign")
+@login_required
+def assign(election_id: int):
+    organisation, membership = _staff(admin=True)
+    election = _election_or_404(election_id)
+    form = AssignmentForm()
+    form.observer.choices = _observer_choices(organisation, current_course())
+    if not form.validate():
+        return _station_page(organisation, membership, election, one=form, status=400)
+    try:
+        services.assign(
+            organisation,
+            election.id,
+            form.observer.data,
+            form.station.data,
+            form.address.data,
+            form.coordinator.data or "",
+            current_user.id,
+            current_course(),
+        )
+    except services.AssignmentRefused as e:
+        db.session.rollback()
+        form.station.errors = [assignment_problem(e.reason)]
+        return _station_page(organisation, membership, election, one=form, status=400)
+    db.session.commit()
+    flash(_("The observer is assigned."), "success")
+    return redirect(url_for(".stations", election_id=election.id), 303)
+
+
+@bp.post("/organisation/papers/stations/<int:election_id>/import")
+@login_required
+def import_stations(election_id: int):
+    organisation, membership = _staff(admin=True)
+    election = _election_or_404(election_id)
+    form = AssignmentsFileForm()
+    if not form.validate():
+        return _station_page(organisation, membership, election, upload=form, status=400)
+    text = spreadsheets.uploaded_text(form.file.data.read())
+    count, problems = services.import_assignments(
+        organisation, election.id, text, current_user.id, current_course()
+    )
+    if problems:
+        db.session.rollback()
+        return _station_page(
+            organisation, membership, election, upload=form, problems=problems, status=400
+        )
+    db.session.commit()
+    flash(ngettext("%(num)d observer assigned.", "%(num)d observers assigned.", count), "success")
+    return redirect(url_for(".stations", election_id=election.id), 303)

@@ -41,6 +41,7 @@ KINDS = (
     "election_recorded",
     "accreditation_recorded",
     "organisation_document_uploaded",
+    "assignments_imported",
     "election_removed",
 )
 PAGE_SIZE = 200

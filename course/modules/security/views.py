@@ -37,6 +37,7 @@ def kind_labels() -> dict[str, str]:
         "election_recorded": _("Election recorded"),
         "accreditation_recorded": _("Accreditation recorded"),
         "organisation_document_uploaded": _("Organisation's document uploaded"),
+        "assignments_imported": _("Assignments to polling stations imported"),
         "election_removed": _("Election removed"),
     }
 

@@ -92,6 +92,15 @@ class IINMismatch(Exception):
     """The IIN typed is well formed but not the one on record; nothing was changed."""
 
 
+def holds_iin(certificate: Certificate, number: str) -> bool:
+    """The holder recorded this (normalised) IIN on the certificate. For an organisation
+    matching its own observers, not a public check: it is neither logged nor throttled."""
+    if certificate.iin_hmac is None:
+        return False
+    expected = iin.keyed_hash(iin_secret(), certificate.code, number)
+    return hmac.compare_digest(expected, certificate.iin_hmac)
+
+
 def set_identity(
     certificate: Certificate,
     typed_iin: str | None,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import insert, select
 
+from course.core import spreadsheets
 from course.core.content import Course
 from course.core.db import db, utcnow
 from course.modules.certificates import services as certificates
@@ -138,16 +139,8 @@ def parse_bulk(text: str) -> tuple[list[tuple[int, str, str | None]], list[int]]
     Returns the items and the numbers of rows that could not be read at all (too many
     fields); rows with bad codes are still returned, to be reported by row number.
     """
-    import csv
-    import io
-
     items, unreadable = [], []
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ("\t" if "\t" in sample else ",")
-    for number, fields in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
-        fields = [f.strip() for f in fields]
-        if not any(fields):
-            continue
+    for number, fields in spreadsheets.read_rows(text):
         if number == 1 and fields[0].lower() in ("code", "код", "коды", "certificate"):
             continue
         if len(fields) > 2:

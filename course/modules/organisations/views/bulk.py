@@ -24,7 +24,7 @@ from course.modules.organisations.views.blueprint import bp, display_code, staff
 
 def _bulk_items():
     upload = request.files.get("file")
-    text = upload.read().decode("utf-8-sig", errors="replace") if upload and upload.filename else ""
+    text = spreadsheets.uploaded_text(upload.read()) if upload and upload.filename else ""
     text = text or request.form.get("codes", "")
     items, unreadable = services.parse_bulk(text)
     return items, unreadable

@@ -1,0 +1,163 @@
+"""An organisation assigns its confirmed observers to polling stations for an election, one
+by one or from a CSV file (`iin_or_code,station,address[,coordinator]`, UTF-8 with or
+without a BOM, commas or semicolons); a file with any bad row is refused whole, with each
+problem by row number; the list flags observers without a valid current certificate."""
+
+from __future__ import annotations
+
+import html
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from course.core.db import db
+from course.modules.campaigns import services
+from course.modules.campaigns.models import Assignment
+from course.modules.certificates import services as certificates
+from course.modules.organisations import services as organisations
+from course.modules.organisations.models import Organisation
+from tests.support import factories
+from tests.support.certificates import complete_course
+from tests.support.i18n import html_lang, t
+
+IIN = "900101300017"  # a valid IIN (its check digit holds), invented
+
+
+@pytest.fixture
+def campaign(app, org):
+    """A recorded election and three confirmed observers of `org`: Асель holds a valid
+    certificate with her IIN recorded, Борис holds a revoked one, Гульнар has none."""
+    with app.app_context():
+        election = services.record("kurultai", date(2026, 8, 23), "Құрылтай", "Курултай", None)
+        organisation = db.session.get(Organisation, org["id"])
+        asel = complete_course(full_name="Асель Нұрланқызы Серікова")
+        boris = complete_course(full_name="Борис Иванович Ким")
+        gulnar = factories.make_user(full_name="Гүлнар Маратқызы Әлиева").id
+        for user_id in (asel, boris, gulnar):
+            link = organisations.request_link(user_id, organisation.id)
+            organisations.decide_link(organisation, link.id, True)
+        asel_certificate = certificates.current_certificate(asel)
+        certificates.set_identity(asel_certificate, IIN, private_mode=False)
+        boris_certificate = certificates.current_certificate(boris)
+        certificates.revoke(boris_certificate, boris, "holder_request", "")
+        db.session.commit()
+        return {
+            "election": election.id,
+            "asel": asel,
+            "boris": boris,
+            "gulnar": gulnar,
+            "asel_code": certificates.display_code(asel_certificate.code),
+            "boris_code": certificates.display_code(boris_certificate.code),
+        }
+
+
+def _csv(client, lang, election_id, text, encoding="utf-8"):
+    return client.post(
+        f"/{lang}/organisation/papers/stations/{election_id}/import",
+        data={"file": (io.BytesIO(text.encode(encoding)), "stations.csv")},
+        content_type="multipart/form-data",
+    )
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Assignment))
+
+
+def test_a_csv_with_a_bom_and_semicolons_assigns_by_iin_and_by_code(app, org, campaign, lang):
+    text = (
+        "iin_or_code;station;address;coordinator\n"
+        f"{IIN};101;Астана, Абай даңғылы, 10;Әлия Қасымова\n"
+        f"{campaign['boris_code']};102;Астана, Республика даңғылы, 5\n"
+    )
+    response = _csv(org["client"], lang, campaign["election"], text, encoding="utf-8-sig")
+    assert response.status_code == 303, html.unescape(response.get_data(as_text=True))[-2000:]
+    page = html.unescape(org["client"].get(response.headers["Location"]).get_data(as_text=True))
+    assert html_lang(page) == lang
+    assert "Асель Нұрланқызы Серікова" in page
+    assert "Астана, Абай даңғылы, 10" in page
+    assert "Әлия Қасымова" in page
+    # Борис's certificate is revoked: flagged, as not ready for the station.
+    assert t(app, lang, "certificate revoked") in page
+    with app.app_context():
+        rows = services.assigned_observers(
+            db.session.get(Organisation, org["id"]), campaign["election"], _course()
+        )
+    assert [(r.station, r.user_id, r.flagged) for r in rows] == [
+        ("101", campaign["asel"], False),
+        ("102", campaign["boris"], True),
+    ]
+    # The same file again moves no one and adds no one.
+    assert _csv(org["client"], lang, campaign["election"], text).status_code == 303
+    assert _count(app) == 2
+
+
+def _course():
+    from course.core.content.published import current_course
+
+    return current_course()
+
+
+def test_a_file_with_bad_rows_is_refused_whole_with_row_numbers(app, org, campaign, lang):
+    text = (
+        f"{campaign['asel_code']},101,Астана\n"  # 1: fine on its own
+        "900101300018,102,Астана\n"  # 2: the IIN's check digit is wrong
+        "ABCD-EFGH-JKMN-P,103,Астана\n"  # 3: nobody of ours
+        f"{campaign['boris_code']},,Астана\n"  # 4: no station
+        f"{campaign['asel_code']},104,Астана\n"  # 5: Асель twice
+        "only,two\n"  # 6: wrong number of fields
+    )
+    response = _csv(org["client"], lang, campaign["election"], text)
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    expected = {
+        2: "The IIN's check digit is wrong: check for a typing error.",
+        3: "No confirmed observer of your organisation has this certificate code or IIN.",
+        4: "Give the polling station's number (up to 20 characters).",
+        5: "This observer is in the file already.",
+        6: "The row must have 3 or 4 fields: iin_or_code, station, address, coordinator.",
+    }
+    for row, message in expected.items():
+        assert f"{t(app, lang, 'Row %(row)s') % {'row': row}}: {t(app, lang, message)}" in page
+    assert t(app, lang, "Nothing was saved. Fix these rows and upload the file again:") in page
+    assert _count(app) == 0
+
+
+def test_one_by_one_an_observer_without_a_certificate_is_assigned_and_flagged(
+    app, org, campaign, lang
+):
+    url = f"/{lang}/organisation/papers/stations/{campaign['election']}"
+    response = org["client"].post(
+        f"{url}/assign",
+        data={"observer": campaign["gulnar"], "station": "7", "address": "Алматы, Сәтбаев к., 1"},
+    )
+    assert response.status_code == 303
+    page = html.unescape(org["client"].get(url).get_data(as_text=True))
+    assert t(app, lang, "no certificate") in page
+    assert "Гүлнар Маратқызы Әлиева" in page
+    # Someone who is not the organisation's observer cannot be chosen.
+    with app.app_context():
+        stranger = factories.make_user().id
+        db.session.commit()
+    refused = org["client"].post(
+        f"{url}/assign", data={"observer": stranger, "station": "8", "address": "Алматы"}
+    )
+    assert refused.status_code == 400
+    assert _count(app) == 1
+
+
+def test_only_the_organisation_sees_and_changes_its_assignments(app, org, campaign):
+    url = f"/kk/organisation/papers/stations/{campaign['election']}"
+    learner = app.test_client()
+    with app.app_context():
+        person = factories.make_user()
+        db.session.commit()
+        email = person.email
+    from tests.support.clients import sign_in
+
+    sign_in(learner, email, factories.PASSWORD)
+    assert learner.get(url).status_code == 403
+    assert _csv(learner, "kk", campaign["election"], "x,1,y\n").status_code == 403
+    assert org["client"].get("/kk/organisation/papers/stations/999999").status_code == 404
