@@ -168,8 +168,9 @@ def record_accreditation():
     form.election.choices = _election_choices(elections)
     if not form.validate():
         return _papers_page(organisation, membership, accreditation_form=form, status=400)
-    try:
-        services.record_accreditation(
+    return _keep_upload(
+        form.scan,
+        lambda: services.record_accreditation(
             organisation.id,
             form.election.data,
             form.number.data,
@@ -177,14 +178,10 @@ def record_accreditation():
             form.commission.data,
             _read_upload(form.scan.data),
             current_user.id,
-        )
-    except services.DocumentError as e:
-        db.session.rollback()
-        form.scan.errors = [document_error_message(e.reason)]
-        return _papers_page(organisation, membership, accreditation_form=form, status=400)
-    db.session.commit()
-    flash(_("The accreditation is recorded."), "success")
-    return redirect(url_for(".papers"), 303)
+        ),
+        lambda: _papers_page(organisation, membership, accreditation_form=form, status=400),
+        _("The accreditation is recorded."),
+    )
 
 
 @bp.post("/organisation/papers/documents")
@@ -195,16 +192,27 @@ def upload_document():
     form = DocumentForm()
     if not form.validate():
         return _papers_page(organisation, membership, document_form=form, status=400)
-    try:
-        services.upload_document(
+    return _keep_upload(
+        form.file,
+        lambda: services.upload_document(
             organisation.id, form.kind.data, _read_upload(form.file.data), current_user.id
-        )
+        ),
+        lambda: _papers_page(organisation, membership, document_form=form, status=400),
+        _("The document is uploaded."),
+    )
+
+
+def _keep_upload(field, keep, refused_page, done: str):
+    """Keep a checked PDF and go back to the papers, or show the form again saying why
+    the file was refused (nothing kept)."""
+    try:
+        keep()
     except services.DocumentError as e:
         db.session.rollback()
-        form.file.errors = [document_error_message(e.reason)]
-        return _papers_page(organisation, membership, document_form=form, status=400)
+        field.errors = [document_error_message(e.reason)]
+        return refused_page()
     db.session.commit()
-    flash(_("The document is uploaded."), "success")
+    flash(done, "success")
     return redirect(url_for(".papers"), 303)
 
 
