@@ -9,17 +9,22 @@ import html
 import io
 from datetime import date
 
+import pypdf
 import pytest
 from sqlalchemy import func, select
 
 from course.core.db import db
+from course.modules.accounts.models import User
 from course.modules.campaigns import services
 from course.modules.campaigns.models import Assignment
 from course.modules.certificates import services as certificates
 from course.modules.organisations import services as organisations
 from course.modules.organisations.models import Organisation
+from tests.campaigns.test_papers import upload
 from tests.support import factories
 from tests.support.certificates import complete_course
+from tests.support.clients import sign_in
+from tests.support.documents import real_pdf
 from tests.support.i18n import html_lang, t
 
 IIN = "900101300017"  # a valid IIN (its check digit holds), invented
@@ -155,9 +160,79 @@ def test_only_the_organisation_sees_and_changes_its_assignments(app, org, campai
         person = factories.make_user()
         db.session.commit()
         email = person.email
-    from tests.support.clients import sign_in
-
     sign_in(learner, email, factories.PASSWORD)
     assert learner.get(url).status_code == 403
     assert _csv(learner, "kk", campaign["election"], "x,1,y\n").status_code == 403
     assert org["client"].get("/kk/organisation/papers/stations/999999").status_code == 404
+
+
+def test_the_packet_is_one_pdf_with_the_letter_in_both_languages_and_every_paper(
+    app, org, campaign
+):
+    client, election = org["client"], campaign["election"]
+    scan = real_pdf("Accreditation decision", pages=2)
+    fields = {
+        "election": str(election),
+        "number": "ОБ-17/2026",
+        "decided_on": "2026-07-15",
+        "commission": "Орталық сайлау комиссиясы",
+    }
+    assert upload(client, "kk", "accreditation", fields, "scan", scan).status_code == 303
+    for kind in services.DOCUMENT_KINDS:
+        assert (
+            upload(client, "kk", "documents", {"kind": kind}, "file", real_pdf(kind)).status_code
+            == 303
+        )
+    text = f'{campaign["asel_code"]},101,"Астана қ., Абай даңғылы 10",Әлия Қасымова\n'
+    assert _csv(client, "kk", election, text).status_code == 303
+
+    response = client.get(
+        f"/kk/organisation/papers/stations/{election}/packets/{campaign['asel']}.pdf"
+    )
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    reader = pypdf.PdfReader(io.BytesIO(response.data))
+    with app.app_context():
+        certificate_pages = len(
+            pypdf.PdfReader(
+                io.BytesIO(certificates.current_certificate(campaign["asel"]).pdf)
+            ).pages
+        )
+    # Two letters (kk, ru), the certificate, the two-page scan, the two documents.
+    assert len(reader.pages) == 2 + certificate_pages + 2 + 1 + 1
+    kk, ru = (reader.pages[i].extract_text() for i in (0, 1))
+    for page in (kk, ru):
+        assert "Асель Нұрланқызы Серікова" in page
+        assert "101" in page
+        assert "ОБ-17/2026" in page
+        assert campaign["asel_code"] in page
+        assert "Әлия Қасымова" in page
+    assert t(app, "kk", "REFERRAL OF AN OBSERVER") in kk
+    assert t(app, "ru", "REFERRAL OF AN OBSERVER") in ru
+    assert "Қ" in kk  # Kazakh letters drawn, not dropped
+    assert "ң" in kk
+    assert reader.pages[2 + certificate_pages].extract_text().strip() == "Accreditation decision"
+
+    # The observer downloads the same packet from their own account; nobody else can.
+    observer = app.test_client()
+    with app.app_context():
+        email = db.session.get(User, campaign["asel"]).email
+    sign_in(observer, email, factories.PASSWORD)
+    mine = observer.get("/ru/my-packets")
+    assert t(app, "ru", "Packet (PDF)") in html.unescape(mine.get_data(as_text=True))
+    own = observer.get(f"/ru/my-packets/{election}.pdf")
+    assert own.status_code == 200
+    assert len(pypdf.PdfReader(io.BytesIO(own.data)).pages) == len(reader.pages)
+    stranger = app.test_client()
+    with app.app_context():
+        someone = factories.make_user()
+        db.session.commit()
+        someone_email = someone.email
+    sign_in(stranger, someone_email, factories.PASSWORD)
+    assert stranger.get(f"/ru/my-packets/{election}.pdf").status_code == 404
+    assert (
+        client.get(
+            f"/kk/organisation/papers/stations/{election}/packets/{campaign['gulnar']}.pdf"
+        ).status_code
+        == 404
+    )  # Гүлнар is not assigned

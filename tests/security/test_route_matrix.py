@@ -165,6 +165,10 @@ MATRIX = {
     "campaigns.stations GET": ORG_STAFF,
     "campaigns.assign POST": ORG_ADMIN,
     "campaigns.import_stations POST": ORG_ADMIN,
+    "campaigns.observer_packet GET": ORG_STAFF,
+    # An observer's own packets: the signed-in person's assignments only.
+    "campaigns.my_packets GET": SIGNED_IN,
+    "campaigns.my_packet GET": SIGNED_IN,
     # -- the security log
     "security.events GET": ADMIN,
     "security.events_csv GET": ADMIN,
@@ -223,6 +227,8 @@ NAMES_NOTHING = {
     "campaigns.stations GET",
     "campaigns.assign POST",
     "campaigns.import_stations POST",
+    "campaigns.observer_packet GET",
+    "campaigns.my_packet GET",  # the learner is assigned nowhere (tests/campaigns)
 }
 
 # Query strings and bodies where an empty request would stop at "no such thing" (404)

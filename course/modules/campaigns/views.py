@@ -353,3 +353,43 @@ def import_stations(election_id: int):
     db.session.commit()
     flash(ngettext("%(num)d observer assigned.", "%(num)d observers assigned.", count), "success")
     return redirect(url_for(".stations", election_id=election.id), 303)
+
+
+# ---------------------------------------------------------------- the observer's packet
+
+
+@bp.get("/organisation/papers/stations/<int:election_id>/packets/<int:user_id>.pdf")
+@login_required
+def observer_packet(election_id: int, user_id: int):
+    organisation, _membership = _staff()
+    made = services.observer_packet(organisation, election_id, user_id, current_course())
+    if made is None:
+        abort(404)
+    return _pdf(made, f"packet-{election_id}-{user_id}.pdf")
+
+
+@bp.get("/my-packets")
+@login_required
+def my_packets():
+    return render_template(
+        "campaigns/my_packets.html", assigned=services.packets_of_observer(current_user.id)
+    )
+
+
+@bp.get("/my-packets/<int:election_id>.pdf")
+@login_required
+def my_packet(election_id: int):
+    """The signed-in observer's own packet, from the organisation that assigned them."""
+    found = next(
+        (a for e, a in services.packets_of_observer(current_user.id) if e.id == election_id),
+        None,
+    )
+    organisation = organisations.get(found.organisation_id) if found else None
+    made = (
+        services.observer_packet(organisation, election_id, current_user.id, current_course())
+        if organisation is not None
+        else None
+    )
+    if made is None:
+        abort(404)
+    return _pdf(made, f"packet-{election_id}.pdf")
