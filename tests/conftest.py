@@ -15,7 +15,7 @@ from course import create_app
 from course.core.db import db
 from course.modules.organisations import services as organisations
 from tests.support import factories
-from tests.support.app import app_config, empty_tables
+from tests.support.app import app_config, dispose_when_idle, empty_tables
 from tests.support.certificates import signed_in_holder
 from tests.support.clients import client_for, sign_in
 from tests.support.organisations import application, valid_bin
@@ -55,7 +55,7 @@ def make_app(database_url, tmp_path):
     yield make
     for app in made:
         with app.app_context():
-            db.engine.dispose()
+            dispose_when_idle(db.engine)
     if made:
         empty_tables(create_app(app_config(database_url, tmp_path / "instance")))
 

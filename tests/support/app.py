@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from sqlalchemy import inspect
@@ -28,6 +29,19 @@ def app_config(url: str, instance: Path, **extra) -> dict:
     return config
 
 
+def dispose_when_idle(engine, timeout: float = 10.0) -> None:
+    """Dispose of an engine once no connection is checked out of its pool. A live server's
+    request still running (a browser's or service worker's fetch that came in just before
+    the server stopped) holds one: disposed under it, that connection would be left to
+    the garbage collector, which warns (a ResourceWarning, an error in these tests) in
+    whatever test runs then."""
+    deadline = time.monotonic() + timeout
+    checked_out = getattr(engine.pool, "checkedout", lambda: 0)
+    while checked_out() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    engine.dispose()
+
+
 def empty_tables(app) -> None:
     """Delete every row of every table the app's database has, children first."""
     with app.app_context():
@@ -37,4 +51,4 @@ def empty_tables(app) -> None:
         with db.engine.begin() as conn:
             for table in tables:
                 conn.execute(table.delete())
-        db.engine.dispose()
+        dispose_when_idle(db.engine)
