@@ -345,13 +345,21 @@ def import_stations(election_id: int):
     count, problems = services.import_assignments(
         organisation, election.id, text, current_user.id, current_course()
     )
-    if problems:
-        db.session.rollback()
-        return _station_page(
-            organisation, membership, election, upload=form, problems=problems, status=400
-        )
     db.session.commit()
-    flash(ngettext("%(num)d observer assigned.", "%(num)d observers assigned.", count), "success")
+    if count:
+        flash(
+            ngettext("%(num)d observer assigned.", "%(num)d observers assigned.", count), "success"
+        )
+    if problems:
+        # The page itself, not a redirect: the rows left out are listed once, with the form.
+        return _station_page(
+            organisation,
+            membership,
+            election,
+            upload=form,
+            problems=problems,
+            status=200 if count else 400,
+        )
     return redirect(url_for(".stations", election_id=election.id), 303)
 
 

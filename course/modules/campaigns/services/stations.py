@@ -113,9 +113,9 @@ class RowProblem:
 
 
 def import_assignments(organisation, election_id: int, text: str, by, course):
-    """Rows of `iin_or_code,station,address[,coordinator]`: all of them, or none when any
-    row has a problem (a half-imported file would leave the organisation guessing which
-    observers were placed). Returns (assigned, problems)."""
+    """Rows of `iin_or_code,station,address[,coordinator]`: every good row is assigned, and
+    each row with a problem is left out and named by its number, so the organisation
+    mends and sends only those. Returns (assigned, problems)."""
     if db.session.get(Election, election_id) is None:
         raise LookupError(election_id)
     roster = organisations.roster(organisation, course)
@@ -145,7 +145,7 @@ def import_assignments(organisation, election_id: int, text: str, by, course):
             problems.append(RowProblem(number, "duplicate"))
             continue
         planned[user_id] = (number, station, address, coordinator)
-    if problems:
+    if not planned:
         return 0, problems
     known = assignments_by_observer(organisation.id, election_id)
     for user_id, (_number, station, address, coordinator) in planned.items():
@@ -155,9 +155,9 @@ def import_assignments(organisation, election_id: int, text: str, by, course):
         "assignments_imported",
         actor_id=by,
         subject=f"organisation:{organisation.id}",
-        detail=f"election:{election_id} rows:{len(planned)}",
+        detail=f"election:{election_id} rows:{len(planned)} refused:{len(problems)}",
     )
-    return len(planned), []
+    return len(planned), problems
 
 
 def _observer_of(typed: str, by_code: dict[str, int], current: dict) -> int:
