@@ -18,6 +18,7 @@ from course.modules.accounts.models import User
 from course.modules.campaigns import services
 from course.modules.campaigns.models import Assignment
 from course.modules.certificates import services as certificates
+from course.modules.certificates import verification
 from course.modules.organisations import services as organisations
 from course.modules.organisations.models import Organisation
 from tests.campaigns.test_papers import upload
@@ -222,6 +223,14 @@ def test_the_packet_is_one_pdf_with_the_letter_in_both_languages_and_every_paper
     assert "Қ" in kk  # Kazakh letters drawn, not dropped
     assert "ң" in kk
     assert reader.pages[2 + certificate_pages].extract_text().strip() == "Accreditation decision"
+    # The certificate's QR, on the page after the letters, decodes at 150 dpi to its own text.
+    certificate_page = pypdf.PdfWriter()
+    certificate_page.add_page(reader.pages[2])
+    out = io.BytesIO()
+    certificate_page.write(out)
+    with app.app_context():
+        signed = certificates.current_certificate(campaign["asel"]).qr_text
+    assert verification.qr_text_from_pdf(out.getvalue(), dpi=150) == signed
 
     # The observer downloads the same packet from their own account; nobody else can.
     observer = app.test_client()
