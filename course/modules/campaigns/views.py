@@ -90,19 +90,27 @@ def _publish_days() -> None:
 # ---------------------------------------------------------------- an organisation's papers
 
 
-def _staff(admin: bool = False):
-    """The signed-in person's approved organisation and membership, or 403."""
+def _membership(admin: bool):
+    """The signed-in person's approved organisation and membership (an admin's, when
+    asked), or None."""
+    if not current_user.is_authenticated:
+        return None
     found = organisations.membership_of(current_user.id)
     if found is None or (admin and found[1].role != "admin"):
+        return None
+    return found
+
+
+def _staff(admin: bool = False):
+    """The signed-in person's approved organisation and membership, or 403."""
+    found = _membership(admin)
+    if found is None:
         abort(403)
     return found
 
 
 def _may_upload() -> bool:
-    if not current_user.is_authenticated:
-        return False
-    found = organisations.membership_of(current_user.id)
-    return found is not None and found[1].role == "admin"
+    return _membership(admin=True) is not None
 
 
 def _papers_page(organisation, membership, accreditation_form=None, document_form=None, status=200):
@@ -219,24 +227,23 @@ def _keep_upload(field, keep, refused_page, done: str):
 @bp.get("/organisation/papers/documents/<kind>.pdf")
 @login_required
 def document_pdf(kind: str):
-    organisation, _membership = _staff()
+    organisation, _member = _staff()
     found = services.organisation_document(organisation.id, kind)
-    if found is None:
-        abort(404)
-    return _pdf(found.pdf, f"{kind}.pdf")
+    return _pdf(found.pdf if found else None, f"{kind}.pdf")
 
 
 @bp.get("/organisation/papers/accreditation/<int:election_id>.pdf")
 @login_required
 def accreditation_pdf(election_id: int):
-    organisation, _membership = _staff()
+    organisation, _member = _staff()
     found = services.accreditation(organisation.id, election_id)
-    if found is None:
+    return _pdf(found.scan if found else None, f"accreditation-{election_id}.pdf")
+
+
+def _pdf(data: bytes | None, name: str):
+    """A PDF of the person's own, kept from caches; 404 when there is none to give."""
+    if data is None:
         abort(404)
-    return _pdf(found.scan, f"accreditation-{election_id}.pdf")
-
-
-def _pdf(data: bytes, name: str):
     response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'
@@ -369,10 +376,8 @@ def import_stations(election_id: int):
 @bp.get("/organisation/papers/stations/<int:election_id>/packets/<int:user_id>.pdf")
 @login_required
 def observer_packet(election_id: int, user_id: int):
-    organisation, _membership = _staff()
+    organisation, _member = _staff()
     made = services.observer_packet(organisation, election_id, user_id, current_course())
-    if made is None:
-        abort(404)
     return _pdf(made, f"packet-{election_id}-{user_id}.pdf")
 
 
@@ -398,6 +403,4 @@ def my_packet(election_id: int):
         if organisation is not None
         else None
     )
-    if made is None:
-        abort(404)
     return _pdf(made, f"packet-{election_id}.pdf")
