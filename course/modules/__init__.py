@@ -16,6 +16,7 @@ MODULES = (
     "organisations",
     "campaigns",
     "authoring",
+    "refreshers",
     "offline",
 )
 

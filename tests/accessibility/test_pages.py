@@ -12,6 +12,7 @@ import pytest
 
 from course.core.content.published import current_course
 from course.core.db import db
+from course.modules.authoring import services as authoring
 from course.modules.campaigns import services as campaigns
 from course.modules.certificates import codes
 from course.modules.organisations import services as organisations
@@ -195,6 +196,36 @@ def organisation(live, contexts, scanner: Scanner) -> None:
     )
 
 
+def refresher(live, contexts, scanner: Scanner) -> None:
+    """A holder whose certificate a new edition superseded: the refresher, one of its
+    lessons before and after reading, its test and the test's result."""
+    lang, base, app = scanner.lang, live.url, live.app
+    email = holder(app)["email"]
+    with app.app_context():
+        today = date(2026, 12, 2)
+        author = authoring.Author(None, "Тренер Тест")
+        authoring.publish(authoring.draft(), author, today, "Тексеру.", True, today)
+        db.session.commit()
+    page = sign_in(contexts(), base, lang, email)
+    scanner.visit(page, f"{base}/{lang}/refresher", "refresher")
+    scanner.visit(page, f"{base}/{lang}/refresher/alpha/first", "refresher-lesson")
+    for path in ("alpha/first", "alpha/second", "beta/only"):
+        page.goto(f"{base}/{lang}/refresher/{path}")
+        with page.expect_navigation():
+            page.click("main form button[type=submit]")
+    scanner.visit(page, f"{base}/{lang}/refresher/alpha/first", "refresher-lesson-read")
+    scanner.visit(page, f"{base}/{lang}/refresher", "refresher-ready")
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/attempts/" in page.url
+    scanner.scan(page, "refresher-attempt")
+    answer_every_question(page)
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    assert page.url.endswith("/result")
+    scanner.scan(page, "refresher-result")
+
+
 def trainer(live, contexts, scanner: Scanner) -> None:
     lang, base = scanner.lang, live.url
     page = sign_in(contexts(), base, lang, make_person(live.app, "trainer")["email"])
@@ -236,6 +267,7 @@ AUDIENCES = {
     "public": public,
     "learner": learner,
     "organisation": organisation,
+    "refresher": refresher,
     "trainer": trainer,
     "admin": admin,
 }

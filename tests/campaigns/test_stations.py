@@ -1,7 +1,7 @@
 """An organisation assigns its confirmed observers to polling stations for an election, one
 by one or from a CSV file (`iin_or_code,station,address[,coordinator]`, UTF-8 with or
-without a BOM, commas or semicolons); a file with any bad row is refused whole, with each
-problem by row number; the list flags observers without a valid current certificate."""
+without a BOM, commas or semicolons); every good row is assigned and each bad row left out,
+named by its number; the list flags observers without a valid current certificate."""
 
 from __future__ import annotations
 

@@ -166,9 +166,15 @@ MATRIX = {
     "campaigns.assign POST": ORG_ADMIN,
     "campaigns.import_stations POST": ORG_ADMIN,
     "campaigns.observer_packet GET": ORG_STAFF,
+    "campaigns.remind_refreshers POST": ORG_ADMIN,
     # An observer's own packets: the signed-in person's assignments only.
     "campaigns.my_packets GET": SIGNED_IN,
     "campaigns.my_packet GET": SIGNED_IN,
+    # -- refreshers: the signed-in person's own (none is due to anyone in this world)
+    "refreshers.overview GET": SIGNED_IN,
+    "refreshers.lesson_page GET": SIGNED_IN,
+    "refreshers.mark_read POST": SIGNED_IN,
+    "refreshers.start_test POST": SIGNED_IN,
     # -- the security log
     "security.events GET": ADMIN,
     "security.events_csv GET": ADMIN,
@@ -228,7 +234,11 @@ NAMES_NOTHING = {
     "campaigns.assign POST",
     "campaigns.import_stations POST",
     "campaigns.observer_packet GET",
+    "campaigns.remind_refreshers POST",
     "campaigns.my_packet GET",  # the learner is assigned nowhere (tests/campaigns)
+    # No refresher is due to anyone here, so no lesson is one of theirs (tests/refreshers).
+    "refreshers.lesson_page GET",
+    "refreshers.mark_read POST",
 }
 
 # Query strings and bodies where an empty request would stop at "no such thing" (404)

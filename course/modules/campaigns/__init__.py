@@ -1,7 +1,8 @@
-"""Campaigns: the elections an admin records (kind, day, name in both languages). Their
-days are election days: the offline verifier then wants revocation data fresher than
-24 hours (in addition to COURSE_ELECTION_DAYS). Organisations' accreditations per
-campaign will hang off these records."""
+"""Campaigns: the elections an admin records (kind, day, name in both languages), whose
+days the offline verifier treats as election days (with COURSE_ELECTION_DAYS); for each,
+an organisation's accreditation, its observers at polling stations, their document
+packets and reminders of a due refresher. The Charter extract and the head's powers
+document are uploaded once per organisation."""
 
 from flask import Flask
 

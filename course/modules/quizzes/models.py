@@ -19,7 +19,7 @@ OPEN, SUBMITTED, EXPIRED = "open", "submitted", "expired"
 class Attempt(db.Model):
     __tablename__ = "quiz_attempts"
     __table_args__ = (
-        CheckConstraint("kind IN ('module', 'final')", name="kind"),
+        CheckConstraint("kind IN ('module', 'final', 'refresher')", name="kind"),
         CheckConstraint("status IN ('open', 'submitted', 'expired')", name="status"),
         # At most one open attempt per learner and quiz, even under concurrent starts.
         Index(
@@ -41,7 +41,8 @@ class Attempt(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(10))
     quiz_id: Mapped[str] = mapped_column(String(64))
-    module_id: Mapped[str | None] = mapped_column(String(64))  # None for the final exam
+    # None for the final exam and a refresher test (which draw from several modules).
+    module_id: Mapped[str | None] = mapped_column(String(64))
     edition: Mapped[int]
     pass_mark: Mapped[int]
     status: Mapped[str] = mapped_column(String(10), default=OPEN)

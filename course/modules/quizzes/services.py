@@ -32,7 +32,9 @@ from course.modules.quizzes.models import (
 from course.modules.quizzes.signals import course_completed
 from course.modules.quizzes.tokens import option_token
 
-MODULE, FINAL = "module", "final"
+MODULE, FINAL, REFRESHER = "module", "final", "refresher"
+# A refresher test asks this many questions per changed module, at most REFRESHER_MAX.
+REFRESHER_PER_MODULE, REFRESHER_MAX = 3, 15
 
 
 class NotAvailable(Exception):
@@ -64,6 +66,8 @@ class QuizInfo:
     module_id: str | None
     pass_mark: int
     time_limit_minutes: int
+    # A refresher test's modules (the ones an edition changed); empty for the others.
+    module_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +99,33 @@ def quiz_info(course: Course, kind: str, module_id: str | None = None) -> QuizIn
         return None
     quiz = module.quiz
     return QuizInfo(MODULE, quiz.id, module.id, quiz.pass_mark, quiz.time_limit_minutes)
+
+
+def refresher_info(course: Course, module_ids: list[str]) -> QuizInfo | None:
+    """The refresher test of this edition over these modules: the final exam's pass mark
+    and time limit, questions drawn from these modules only (see `_draw`). One per
+    learner and edition: it completes the edition as the final exam would."""
+    exam = course.final_exam
+    known = tuple(m for m in module_ids if course.module(m) is not None)
+    if exam is None or not known:
+        return None
+    return QuizInfo(
+        REFRESHER, f"refresher-{course.edition}", None, exam.pass_mark,
+        exam.time_limit_minutes, known,
+    )  # fmt: skip
+
+
+def refresher_pool(course: Course, module_ids: tuple[str, ...]) -> list[Question]:
+    """What a refresher test over these modules draws from: their quiz questions and their
+    questions in the final exam's pool."""
+    found: dict[str, Question] = {}
+    for module_id in module_ids:
+        module = course.module(module_id)
+        if module is not None and module.quiz is not None:
+            found.update((q.id, q) for q in module.quiz.questions)
+    if course.final_exam is not None:
+        found.update((q.id, q) for q in course.final_exam.pool if q.module_id in module_ids)
+    return list(found.values())
 
 
 # ---------------------------------------------------------------- state and rules
@@ -241,8 +272,12 @@ def _draw(course: Course, info: QuizInfo, previous: list[Attempt], rng) -> list[
         questions = list(course.module(info.module_id).quiz.questions)
         rng.shuffle(questions)
         return questions
-    exam = course.final_exam
     seen = {q.question_id for a in previous for q in a.questions}
+    if info.kind == REFRESHER:
+        pool = refresher_pool(course, info.module_ids)
+        size = min(len(pool), REFRESHER_PER_MODULE * len(info.module_ids), REFRESHER_MAX)
+        return selection.draw_final_exam(pool, list(info.module_ids), size, 1, seen, rng)
+    exam = course.final_exam
     return selection.draw_final_exam(
         exam.pool, [m.id for m in course.modules], exam.size, exam.per_module_min, seen, rng
     )
@@ -356,9 +391,12 @@ def _grade(attempt: Attempt, course: Course) -> None:
 
 
 def _complete_course_if_due(attempt: Attempt, course: Course, now: datetime) -> None:
-    if attempt.kind != FINAL or not attempt.passed:
+    if attempt.kind not in (FINAL, REFRESHER) or not attempt.passed:
         return
-    if not modules_complete(attempt.user_id, course):
+    # A refresher was opened only to a holder of an earlier edition's certificate who had
+    # read the changed lessons again (the refreshers area checks): passing it completes
+    # the edition as the final exam does.
+    if attempt.kind == FINAL and not modules_complete(attempt.user_id, course):
         return
     completion = CourseCompletion(
         user_id=attempt.user_id,

@@ -43,6 +43,7 @@ KINDS = (
     "organisation_document_uploaded",
     "assignments_imported",
     "election_removed",
+    "refresher_reminders_sent",
 )
 PAGE_SIZE = 200
 

@@ -39,6 +39,7 @@ def kind_labels() -> dict[str, str]:
         "organisation_document_uploaded": _("Organisation's document uploaded"),
         "assignments_imported": _("Assignments to polling stations imported"),
         "election_removed": _("Election removed"),
+        "refresher_reminders_sent": _("Refresher reminders sent"),
     }
 
 

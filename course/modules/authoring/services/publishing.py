@@ -14,6 +14,7 @@ from course.modules.authoring.services.alignment import Gap, translation_gaps
 from course.modules.authoring.services.common import REVIEW
 from course.modules.authoring.services.overview import changed_modules
 from course.modules.authoring.services.saving import Author, NeutralEdit, neutral_value, save
+from course.modules.authoring.signals import edition_published
 from course.modules.security import services as security
 
 
@@ -89,6 +90,8 @@ def publish(
         detail=f"law in force on {law_in_force_on.isoformat()}",
     )
     try:
-        return editions().publish(record)
+        course = editions().publish(record)
     except PublishRefused as e:  # the files changed between the checks and the freeze
         raise PublishBlocked(e.problems, []) from e
+    edition_published.send(author.id, record=record, course=course)
+    return course

@@ -36,11 +36,13 @@ from course.modules.campaigns.services.stations import (
     STATION_MAX,
     AssignedObserver,
     AssignmentRefused,
+    Reminders,
     RowProblem,
     assign,
     assigned_observers,
     assignments_by_observer,
     import_assignments,
+    remind_refreshers,
 )
 
 __all__ = [
@@ -54,6 +56,7 @@ __all__ = [
     "AssignmentRefused",
     "DocumentError",
     "ElectionExists",
+    "Reminders",
     "RowProblem",
     "accreditation",
     "accreditations",
@@ -72,6 +75,7 @@ __all__ = [
     "publish_election_days",
     "record",
     "record_accreditation",
+    "remind_refreshers",
     "remove",
     "unpublished_election_days",
     "upload_document",

@@ -1,9 +1,11 @@
-"""An organisation's observers assigned to polling stations for an election: one by one or
-from a CSV file, all rows or none."""
+"""An organisation's observers assigned to polling stations for an election, one by one or
+from a CSV file (the good rows kept, the bad ones named), and reminders to those whose
+certificate needs a refresher."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from course.core.db import db, utcnow
 from course.modules.campaigns.models import Assignment, Election
 from course.modules.certificates import services as certificates
 from course.modules.organisations import services as organisations
+from course.modules.refreshers import services as refreshers
 from course.modules.security import services as security
 
 STATION_MAX, ADDRESS_MAX, COORDINATOR_MAX = 20, 300, 200
@@ -37,11 +40,17 @@ class AssignedObserver:
     coordinator: str
     certificate_code: str | None
     certificate_status: str  # the roster's: none, valid, revoked, replaced, superseded
+    reminded_at: datetime | None = None  # last reminded of the refresher due (superseded)
 
     @property
     def flagged(self) -> bool:
         """Without a valid certificate of the current edition: not ready for the station."""
         return self.certificate_status != "valid"
+
+    @property
+    def needs_refresher(self) -> bool:
+        """Valid, but of an edition a later one superseded: a refresher brings it up to date."""
+        return self.certificate_status == "superseded"
 
 
 def assignments_by_observer(organisation_id: int, election_id: int) -> dict[int, Assignment]:
@@ -56,6 +65,14 @@ def assignments_by_observer(organisation_id: int, election_id: int) -> dict[int,
 def assigned_observers(organisation, election_id: int, course) -> list[AssignedObserver]:
     """The organisation's observers at stations for this election, by station and name."""
     roster = {row.user_id: row for row in organisations.roster(organisation, course)}
+    # An observer who left the organisation since is no longer its to send.
+    found = [
+        a
+        for a in assignments_by_observer(organisation.id, election_id).values()
+        if a.user_id in roster
+    ]
+    superseded = [a.user_id for a in found if roster[a.user_id].certificate_status == "superseded"]
+    reminded = refreshers.last_reminders(superseded, course.edition)
     rows = [
         AssignedObserver(
             a.user_id,
@@ -65,12 +82,46 @@ def assigned_observers(organisation, election_id: int, course) -> list[AssignedO
             a.coordinator,
             roster[a.user_id].certificate_code,
             roster[a.user_id].certificate_status,
+            reminded.get(a.user_id),
         )
-        # An observer who left the organisation since is no longer its to send.
-        for a in assignments_by_observer(organisation.id, election_id).values()
-        if a.user_id in roster
+        for a in found
     ]
     return sorted(rows, key=lambda r: (r.station, r.name))
+
+
+@dataclass(frozen=True)
+class Reminders:
+    sent: int
+    too_soon: int  # reminded by someone less than a day ago: not sent again
+
+
+def remind_refreshers(organisation, election_id: int, user_ids: list[int] | None, by, course):
+    """Remind by mail the organisation's observers at stations for this election whose
+    certificate needs a refresher: these (None: every one of them). Observers who need
+    none, or are not assigned here, are passed over."""
+    wanted = [
+        a
+        for a in assigned_observers(organisation, election_id, course)
+        if a.needs_refresher and (user_ids is None or a.user_id in user_ids)
+    ]
+    sent = too_soon = 0
+    for observer in wanted:
+        try:
+            refreshers.remind(observer.user_id, organisation)
+        except refreshers.TooSoon:
+            too_soon += 1
+        except refreshers.NotDue:
+            continue
+        else:
+            sent += 1
+    if sent:
+        security.record(
+            "refresher_reminders_sent",
+            actor_id=by,
+            subject=f"organisation:{organisation.id}",
+            detail=f"election {election_id}: {sent} sent",
+        )
+    return Reminders(sent, too_soon)
 
 
 def _clean(station: str, address: str, coordinator: str) -> tuple[str, str, str]:

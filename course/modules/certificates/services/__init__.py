@@ -38,6 +38,7 @@ from course.modules.certificates.services.issuing import (
     issue_and_announce,
     local_date,
     new_certificate,
+    replace_earlier,
     send_issued_mail,
     sign_and_render,
 )
@@ -91,6 +92,7 @@ from course.modules.certificates.services.status import (
     public_status,
     status_basis,
     status_of,
+    superseded_holders,
 )
 
 __all__ = [
@@ -152,6 +154,7 @@ __all__ = [
     "published_election_days",
     "put_offline_tag",
     "remove_offline_tag",
+    "replace_earlier",
     "replace_name",
     "requester_at",
     "revoke",
@@ -165,6 +168,7 @@ __all__ = [
     "status_context",
     "status_list_document",
     "status_of",
+    "superseded_holders",
     "token_requester",
     "withdraw_key",
     "withdrawn_kids",

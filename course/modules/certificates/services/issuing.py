@@ -25,9 +25,10 @@ from course.modules.certificates import (
     statuslist,
     verification,
 )
-from course.modules.certificates.models import Certificate
+from course.modules.certificates.models import AuditEvent, Certificate
 from course.modules.certificates.services.signing import issuer, keyring
 from course.modules.certificates.services.status import current_certificate, local_date
+from course.modules.security import services as security
 
 
 def _texts(course: Course, certificate: Certificate, lang: str) -> pdf.Side:
@@ -168,8 +169,42 @@ def _issue(user, completion, course: Course, now: datetime | None = None) -> Cer
                 raise
             continue
         accounts.lock_name(user)
+        replace_earlier(certificate)
         return certificate
     raise AssertionError("unreachable")  # pragma: no cover
+
+
+def replace_earlier(certificate: Certificate) -> list[Certificate]:
+    """A certificate of a later edition (a refresher passed, or the course taken again)
+    replaces the holder's current certificates of earlier editions: each answers
+    "replaced by …" from now on, not "revoked". A revoked one stays revoked."""
+    earlier = list(
+        db.session.scalars(
+            select(Certificate).where(
+                Certificate.user_id == certificate.user_id,
+                Certificate.edition < certificate.edition,
+                Certificate.replaced_at.is_(None),
+                Certificate.revoked_at.is_(None),
+            )
+        )
+    )
+    for old in earlier:
+        old.replaced_at = certificate.issued_at
+        old.replaced_by_id = certificate.id
+        detail = f"replaced by {certificate.code} (edition {certificate.edition})"
+        db.session.add(
+            AuditEvent(
+                certificate_id=old.id, actor_id=certificate.user_id, action="replace", detail=detail
+            )
+        )
+        security.record(
+            "certificate_replaced",
+            actor_id=certificate.user_id,
+            subject=f"certificate:{old.code}",
+            detail=detail,
+        )
+    db.session.flush()
+    return earlier
 
 
 def send_issued_mail(user, certificate: Certificate) -> None:

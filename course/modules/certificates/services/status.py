@@ -56,6 +56,24 @@ def current_certificates(user_ids: list[int]) -> dict[int, Certificate]:
     return found
 
 
+def superseded_holders(edition: int) -> list:
+    """(user_id, code, edition) of the current, unrevoked certificates of editions below
+    this one: those an edition superseding earlier certificates concerns, the newest per
+    holder. Three columns, not whole rows: a superseding edition may concern every holder."""
+    found: dict[int, object] = {}
+    for certificate in db.session.execute(
+        select(Certificate.user_id, Certificate.code, Certificate.edition)
+        .where(
+            Certificate.edition < edition,
+            Certificate.replaced_at.is_(None),
+            Certificate.revoked_at.is_(None),
+        )
+        .order_by(Certificate.issued_at.desc(), Certificate.id.desc())
+    ):
+        found.setdefault(certificate.user_id, certificate)
+    return list(found.values())
+
+
 # Built once: the API and the verification page look a code up on every request, and a
 # statement made anew costs about as much as running it.
 _BY_CODE = select(Certificate).where(Certificate.code == bindparam("code"))
@@ -110,6 +128,9 @@ class PublicStatus:
     replaced_by: str | None
     superseded: bool
     private_mode: bool
+    # The replacement's edition: a later one (a refresher passed) or the same (a name
+    # corrected). For the pages; the API's JSON keeps its documented fields.
+    replaced_by_edition: int | None = None
 
     def as_json(self) -> dict:
         def iso(value):
@@ -192,6 +213,7 @@ def status_of(
         # refresher is recommended.
         superseded=status == VALID and certificate.edition < (superseding_edition or 0),
         private_mode=certificate.private_mode,
+        replaced_by_edition=replacement.edition if replacement else None,
     )
 
 
