@@ -255,3 +255,67 @@ def test_the_packet_is_one_pdf_with_the_letter_in_both_languages_and_every_paper
         ).status_code
         == 404
     )  # Гүлнар is not assigned
+
+
+def test_every_packet_of_an_election_comes_as_streamed_zip_parts(org, campaign, lang):
+    """Three assigned observers, two packets a download: two parts, each a ZIP streamed as
+    its packets are made, each PDF the observer's whole packet; a part past the last is
+    404 and another organisation gets none."""
+    import zipfile
+
+    client, election = org["client"], campaign["election"]
+    app = client.application
+    app.config["PACKETS_PER_DOWNLOAD"] = 2
+    rows = (
+        f"{campaign['asel_code']},101,Астана қ.,\n"
+        f"{campaign['boris_code']},102,Астана қ.,\n"
+        f"{campaign['asel_code']},101,Астана қ.,\n"  # a duplicate row, left out
+    )
+    _csv(client, lang, election, rows)
+    with app.app_context():
+        organisation = db.session.get(Organisation, org["id"])
+        services.assign(
+            organisation, election, campaign["gulnar"], "103/1", "Қосшы", "", None, _course()
+        )
+        db.session.commit()
+    page = html.unescape(
+        client.get(f"/{lang}/organisation/papers/stations/{election}").get_data(as_text=True)
+    )
+    first = t(
+        app,
+        lang,
+        "Part %(part)s of %(parts)s: stations %(first)s–%(last)s, %(count)s packets (ZIP)",
+    )
+    assert first % {"part": 1, "parts": 2, "first": "101", "last": "102", "count": 2} in page
+    assert first % {"part": 2, "parts": 2, "first": "103/1", "last": "103/1", "count": 1} in page
+
+    found = {}
+    for part in (1, 2):
+        response = client.get(f"/{lang}/organisation/papers/stations/{election}/packets-{part}.zip")
+        assert response.status_code == 200
+        assert response.is_streamed
+        assert response.headers["Content-Type"] == "application/zip"
+        assert f"-{part}-of-2.zip" in response.headers["Content-Disposition"]
+        archive = zipfile.ZipFile(io.BytesIO(response.data))
+        assert archive.testzip() is None
+        for name in archive.namelist():
+            found[name] = pypdf.PdfReader(io.BytesIO(archive.read(name)))
+    assert sorted(found) == [
+        "101 Асель Нұрланқызы Серікова.pdf",
+        "102 Борис Иванович Ким.pdf",
+        "103 1 Гүлнар Маратқызы Әлиева.pdf",  # a slash is no part of a file name
+    ]
+    asel = found["101 Асель Нұрланқызы Серікова.pdf"]
+    assert "Асель Нұрланқызы Серікова" in asel.pages[0].extract_text()
+    single = client.get(
+        f"/{lang}/organisation/papers/stations/{election}/packets/{campaign['asel']}.pdf"
+    )
+    assert len(asel.pages) == len(pypdf.PdfReader(io.BytesIO(single.data)).pages)
+    assert (
+        "Гүлнар Маратқызы Әлиева"
+        in found["103 1 Гүлнар Маратқызы Әлиева.pdf"].pages[1].extract_text()
+    )
+
+    missing = f"/{lang}/organisation/papers/stations/{election}/packets-3.zip"
+    assert client.get(missing).status_code == 404
+    assert client.get(missing.replace("packets-3", "packets-0")).status_code == 404

@@ -167,6 +167,7 @@ MATRIX = {
     "campaigns.import_stations POST": ORG_ADMIN,
     "campaigns.observer_packet GET": ORG_STAFF,
     "campaigns.remind_refreshers POST": ORG_ADMIN,
+    "campaigns.packets_zip GET": ORG_STAFF,
     # An observer's own packets: the signed-in person's assignments only.
     "campaigns.my_packets GET": SIGNED_IN,
     "campaigns.my_packet GET": SIGNED_IN,
@@ -235,6 +236,7 @@ NAMES_NOTHING = {
     "campaigns.import_stations POST",
     "campaigns.observer_packet GET",
     "campaigns.remind_refreshers POST",
+    "campaigns.packets_zip GET",
     "campaigns.my_packet GET",  # the learner is assigned nowhere (tests/campaigns)
     # No refresher is due to anyone here, so no lesson is one of theirs (tests/refreshers).
     "refreshers.lesson_page GET",
@@ -426,6 +428,7 @@ def world(database_url, tmp_path_factory) -> Iterator[World]:
         "revision_id": world.revision_id,
         "election_id": election_id,
         "kind": "charter_extract",
+        "part": 1,
         # Secrets nobody holds: a real invitation would make its opener a verifier.
         "secret": "no-such-invitation",
         "token": "no-such-mailed-token",  # password reset and registration links

@@ -17,7 +17,9 @@ from course.modules.campaigns.services.elections import (
 )
 from course.modules.campaigns.services.packets import (
     observer_packet,
+    packet_parts,
     packets_of_observer,
+    packets_zip,
 )
 from course.modules.campaigns.services.papers import (
     DOCUMENT_KINDS,
@@ -71,7 +73,9 @@ __all__ = [
     "observer_packet",
     "organisation_document",
     "organisation_documents",
+    "packet_parts",
     "packets_of_observer",
+    "packets_zip",
     "publish_election_days",
     "record",
     "record_accreditation",

@@ -4,7 +4,17 @@ organisation, or downloaded by the observer)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_login import current_user, login_required
 
 from course.core import spreadsheets
@@ -24,17 +34,19 @@ def _station_page(
     course = current_course()
     one = one or AssignmentForm()
     one.observer.choices = _observer_choices(organisation, course)
+    assigned = services.assigned_observers(organisation, election.id, course)
     return (
         render_template(
             "campaigns/stations.html",
             organisation=organisation,
             election=election,
             may_change=membership.role == "admin",
-            assigned=services.assigned_observers(organisation, election.id, course),
+            assigned=assigned,
             one=one,
             upload=upload or AssignmentsFileForm(),
             problems=[(p.row, assignment_problem(p.reason)) for p in problems],
             display_code=certificates.display_code,
+            parts=services.packet_parts(assigned, current_app.config["PACKETS_PER_DOWNLOAD"]),
         ),
         status,
     )
@@ -173,6 +185,26 @@ def observer_packet(election_id: int, user_id: int):
     organisation, _member = staff()
     made = services.observer_packet(organisation, election_id, user_id, current_course())
     return pdf_response(made, f"packet-{election_id}-{user_id}.pdf")
+
+
+@bp.get("/organisation/papers/stations/<int:election_id>/packets-<int:part>.zip")
+@login_required
+def packets_zip(election_id: int, part: int):
+    """Part `part` (from 1) of the election's packets: a ZIP streamed as each is made, so
+    the download starts at once and the browser shows it growing."""
+    organisation, _member = staff()
+    election = _election_or_404(election_id)
+    per_part = current_app.config["PACKETS_PER_DOWNLOAD"]
+    assigned = services.assigned_observers(organisation, election.id, current_course())
+    parts = services.packet_parts(assigned, per_part)
+    if not 1 <= part <= len(parts):
+        abort(404)
+    chunks = services.packets_zip(organisation, election.id, parts[part - 1])
+    response = Response(stream_with_context(chunks), mimetype="application/zip")
+    name = f"packets-{election.day.isoformat()}-{part}-of-{len(parts)}.zip"
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 @bp.get("/my-packets")
