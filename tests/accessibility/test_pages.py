@@ -148,13 +148,14 @@ def organisation(live, contexts, scanner: Scanner) -> None:
         data={"organisation": organisation_id, "action": "approve"},
     )
     genuine = holder(app)
-    observers = []
+    observers, emails = [], []
     for name in ("Бақытжан Серікұлы Омаров", "Жанна Ивановна Петрова"):
-        client, user_id, _ = client_for(app, full_name=name)
+        client, user_id, email = client_for(app, full_name=name)
         client.post(
             f"/{lang}/my-organisation", data={"action": "request", "organisation": organisation_id}
         )
         observers.append(user_id)
+        emails.append(email)
     with app.app_context():
         links = [link.id for link, _u in organisations.requests(organisations.get(organisation_id))]
     head.post(f"/{lang}/organisation/", data={"action": "confirm", "link": links[0]})
@@ -194,6 +195,9 @@ def organisation(live, contexts, scanner: Scanner) -> None:
     scanner.visit(
         page, f"{base}/{lang}/organisation/papers/stations/{election_id}", "organisation-stations"
     )
+    # The assigned observer's own packets.
+    page = sign_in(contexts(), base, lang, emails[0])
+    scanner.visit(page, f"{base}/{lang}/my-packets", "my-packets")
 
 
 def refresher(live, contexts, scanner: Scanner) -> None:
