@@ -36,18 +36,18 @@ def _letter(organisation, election, assignment, observer, accreditation, code, l
                 commission=accreditation.commission,
             )
         else:
-            accredited = _("not recorded")
-        station = _(
-            "Precinct election commission No. %(station)s, %(address)s",
-            station=assignment.station,
-            address=assignment.address,
-        )
+            # Not "not accredited": a party needs none, and the commission checks its own list.
+            accredited = _("not stated")
         return packet.Letter(
             heading=_("REFERRAL OF AN OBSERVER"),
-            addressee=station,
+            addressee=_(
+                "To precinct election commission No. %(station)s, %(address)s",
+                station=assignment.station,
+                address=assignment.address,
+            ),
             body=_(
-                "%(organisation)s sends %(observer)s as its observer to the polling station "
-                "named below for %(election)s, voting day %(day)s.",
+                "%(organisation)s sends its observer, %(observer)s, to the polling station "
+                "named below. Election: %(election)s; voting day: %(day)s.",
                 organisation=organisation.name(lang),
                 observer=observer,
                 election=election.name(lang),
@@ -57,27 +57,37 @@ def _letter(organisation, election, assignment, observer, accreditation, code, l
                 (_("Organisation"), f"{organisation.name(lang)}, {_('BIN')} {organisation.bin}"),
                 (_("Head (contact person)"), organisation.contact_name),
                 (_("Observer"), observer),
-                (_("Polling station"), station),
+                (
+                    _("Polling station"),
+                    _(
+                        "Polling station No. %(station)s, %(address)s",
+                        station=assignment.station,
+                        address=assignment.address,
+                    ),
+                ),
                 (_("Coordinator"), assignment.coordinator),
                 (_("Accreditation"), accredited),
-                (_("Certificate code:"), code or _("no certificate")),
+                (_("Certificate code"), code or _("no certificate")),
                 (_("Date"), format_date(utcnow(), "long")),
             ],
-            checklist_heading=_("Take these documents:"),
+            # Addressed to the commission, as the rest of the letter. This letter, signed
+            # and sealed, is itself the organisation's document on the observer's powers.
+            checklist_heading=_("The observer presents:"),
             checklist=[
-                _("Your identity document."),
+                _("an identity document;"),
+                _("this referral, signed by the head of the organisation and sealed;"),
+                _("the printed certificate of completed training;"),
                 _(
-                    "The document from the organisation certifying your powers as an "
-                    "observer, with its seal."
+                    "an extract from the organisation's Charter showing that election "
+                    "observation is among its statutory goals, where the rules in force "
+                    "require it;"
                 ),
                 _(
-                    "The certificate of completed training (printed, or its code and QR on "
-                    "your phone)."
+                    "a document certifying the powers of the organisation's head, where the "
+                    "rules in force require it;"
                 ),
-                _("An extract from the organisation's Charter showing that it observes elections."),
-                _("A document certifying the powers of the organisation's head."),
                 _(
-                    "A copy of the organisation's accreditation certificate, where the law in "
+                    "a copy of the organisation's accreditation decision, where the law in "
                     "force requires one."
                 ),
             ],
