@@ -33,6 +33,23 @@ def mailed_link(live, lang: str) -> str:
     return f"{live.url}/{lang}/{path.split('/', 2)[2]}"
 
 
+def open_attempt(page, scanner: Scanner, name: str) -> None:
+    """Start the attempt with the quiz page's button, and scan it."""
+    with page.expect_navigation():
+        page.click("main form button[type=submit]")
+    assert "/attempts/" in page.url
+    scanner.scan(page, name)
+
+
+def submit_answers(page, scanner: Scanner, name: str) -> None:
+    """Answer every question of the attempt on the page, submit, and scan the result."""
+    answer_every_question(page)
+    with page.expect_navigation():
+        page.click("button[value=submit]")
+    assert page.url.endswith("/result")
+    scanner.scan(page, name)
+
+
 def public(live, contexts, scanner: Scanner) -> None:
     genuine = holder(live.app)
     code = genuine["code"]
@@ -112,28 +129,18 @@ def learner(live, contexts, scanner: Scanner) -> None:
 
     page = sign_in(contexts(), base, lang, learner_before_the_exam(live.app))
     scanner.visit(page, f"{base}/{lang}/final-exam/", "final-exam")
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/attempts/" in page.url
-    scanner.scan(page, "final-exam-attempt")
+    open_attempt(page, scanner, "final-exam-attempt")
 
     page = sign_in(contexts(), base, lang, learner_in_progress(live.app))
     scanner.visit(page, f"{base}/{lang}/course", "course-home-in-progress")
     scanner.visit(page, f"{base}/{lang}/certificate", "certificate-none")
     scanner.visit(page, f"{base}/{lang}/learn/beta/only", "lesson-unread")
     scanner.visit(page, f"{base}/{lang}/quiz/alpha/", "quiz")
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/attempts/" in page.url
-    scanner.scan(page, "quiz-attempt")
+    open_attempt(page, scanner, "quiz-attempt")
     with page.expect_navigation():
         page.click("button[value=submit]")
     scanner.scan(page, "quiz-attempt-refused")
-    answer_every_question(page)
-    with page.expect_navigation():
-        page.click("button[value=submit]")
-    assert page.url.endswith("/result")
-    scanner.scan(page, "quiz-result")
+    submit_answers(page, scanner, "quiz-result")
 
 
 def organisation(live, contexts, scanner: Scanner) -> None:
@@ -219,15 +226,8 @@ def refresher(live, contexts, scanner: Scanner) -> None:
             page.click("main form button[type=submit]")
     scanner.visit(page, f"{base}/{lang}/refresher/alpha/first", "refresher-lesson-read")
     scanner.visit(page, f"{base}/{lang}/refresher", "refresher-ready")
-    with page.expect_navigation():
-        page.click("main form button[type=submit]")
-    assert "/attempts/" in page.url
-    scanner.scan(page, "refresher-attempt")
-    answer_every_question(page)
-    with page.expect_navigation():
-        page.click("button[value=submit]")
-    assert page.url.endswith("/result")
-    scanner.scan(page, "refresher-result")
+    open_attempt(page, scanner, "refresher-attempt")
+    submit_answers(page, scanner, "refresher-result")
 
 
 def trainer(live, contexts, scanner: Scanner) -> None:
