@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.offline.conftest import CHROMIUM
 from tests.support.app import FIXTURE_CONTENT
+from tests.support.browser import chromium, watch_policy
 from tests.support.live import start
 
 HERE = Path(__file__).parent
@@ -85,18 +85,8 @@ def screenshots(tmp_path_factory) -> Path:
 def browser():
     """One Chromium for this folder's tests, closed when they are done (tests/offline
     starts its own afterwards)."""
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}: .ci/run installs Debian's package")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -109,17 +99,7 @@ def contexts(browser):
     def new(**options):
         context = browser.new_context(viewport=PHONE, service_workers="block", **options)
 
-        def watch(page) -> None:
-            page.on(
-                "console",
-                lambda message: (
-                    blocked.append(message.text)
-                    if "Content Security Policy" in message.text
-                    else None
-                ),
-            )
-
-        context.on("page", watch)
+        watch_policy(context, blocked)
         made.append(context)
         return context
 

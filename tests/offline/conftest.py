@@ -10,15 +10,11 @@ gives the very module instances the page runs.
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from flask import url_for
 
+from tests.support.browser import chromium, watch_policy
 from tests.support.live import LiveServer, start
-
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
 @pytest.fixture
@@ -30,18 +26,8 @@ def live(make_app):
 
 @pytest.fixture(scope="session")
 def browser():
-    if not os.path.exists(CHROMIUM):
-        if os.environ.get("CI"):
-            pytest.fail(f"Chromium not found at {CHROMIUM}: .ci/run installs Debian's package")
-        pytest.skip("Chromium is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
-        )
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 @pytest.fixture
@@ -53,18 +39,7 @@ def phone(browser):
     # The pages run under the app's Content-Security-Policy: anything it blocks (an inline
     # script or style, eval) is reported on the console and fails the test.
     violations: list[str] = []
-
-    def watch(page) -> None:
-        page.on(
-            "console",
-            lambda message: (
-                violations.append(message.text)
-                if "Content Security Policy" in message.text
-                else None
-            ),
-        )
-
-    context.on("page", watch)
+    watch_policy(context, violations)
     yield context
     context.close()
     assert not violations, "blocked by the Content-Security-Policy:\n" + "\n".join(violations)
