@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
@@ -20,19 +20,8 @@ from wtforms.validators import (
 )
 
 from course.core.content import ID_PATTERN
+from course.core.fields import DATE_MESSAGE, IsoDateField
 from course.core.i18n import _, _l
-
-DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, e.g. 2027-03-31.")
-
-
-class IsoDateField(DateField):
-    """A YYYY-MM-DD date whose parse error is our own translated sentence."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as e:
-            raise ValueError(DATE_MESSAGE) from e
 
 
 class ButtonForm(FlaskForm):

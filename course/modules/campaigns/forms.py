@@ -8,14 +8,13 @@ from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import DateField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from course.config import TIMEZONE
+from course.core.fields import DATE_MESSAGE, IsoDateField
 from course.core.i18n import _l
-
-DATE_MESSAGE = _l("Write the date as YYYY-MM-DD, e.g. 2027-03-31.")
 
 
 def kind_labels() -> dict:
@@ -28,22 +27,12 @@ def kind_labels() -> dict:
     }
 
 
-class VotingDayField(DateField):
-    """A YYYY-MM-DD date whose parse error is our own translated sentence."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError as e:
-            raise ValueError(DATE_MESSAGE) from e
-
-
 class ElectionForm(FlaskForm):
     kind = SelectField(
         _l("Kind of election"),
         choices=[SelectChoice(k, label) for k, label in kind_labels().items()],
     )
-    day = VotingDayField(
+    day = IsoDateField(
         _l("Voting day"), validators=[InputRequired(DATE_MESSAGE)], format="%Y-%m-%d"
     )
     name_kk = StringField(
@@ -72,7 +61,7 @@ class AccreditationForm(FlaskForm):
         _l("Number of the accreditation decision"),
         validators=[DataRequired(_l("Give the decision's number.")), Length(max=60)],
     )
-    decided_on = VotingDayField(
+    decided_on = IsoDateField(
         _l("Date of the decision"), validators=[InputRequired(DATE_MESSAGE)], format="%Y-%m-%d"
     )
     commission = StringField(
