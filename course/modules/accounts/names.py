@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 
+from course.core.refusals import Refusal
+
 MAX_NAME_LENGTH = 200
 # Apostrophes and hyphens occur in Kazakh and Latin-script names (e.g. Қасым-Жомарт, O'Neil).
 NAME_PUNCTUATION = frozenset(" -'’ʼ.")
 
 
-class InvalidName(ValueError):
+class InvalidName(Refusal, ValueError):
     """`reason` is one of: empty, too_long, characters, too_short."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 def _letter_of_allowed_script(ch: str) -> bool:

@@ -8,17 +8,15 @@ from dataclasses import dataclass
 
 import pypdfium2
 
+from course.core.refusals import Refusal
+
 MAX_BYTES = 5 * 1024 * 1024  # a scanned decision of a few pages at 300 dpi fits
 MAX_PAGES = 50
 
 
-class DocumentError(Exception):
+class DocumentError(Refusal):
     """Why an upload is refused: "empty", "too_large", "not_pdf", "encrypted",
     "unreadable" or "too_many_pages"."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import secrets
 
+from course.core.refusals import Refusal
+
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # Crockford: no I, L, O, U
 VALUE = {ch: i for i, ch in enumerate(ALPHABET)}
 BODY_LENGTH = 12
@@ -20,12 +22,8 @@ READ_AS = {"O": "0", "I": "1", "L": "1"}
 IGNORED = frozenset(" -\t\u00a0\u2010\u2011\u2012\u2013\u2014")
 
 
-class CodeError(ValueError):
+class CodeError(Refusal, ValueError):
     """`reason`: "format" (not 13 symbols of the alphabet) or "typo" (check fails)."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 def gf32_mul(a: int, b: int) -> int:

@@ -11,18 +11,15 @@ import hashlib
 import hmac
 
 from course.core.identifiers import check_digit, is_valid, twelve_digits
+from course.core.refusals import Refusal
 
 __all__ = ["IINError", "check_digit", "keyed_hash", "normalize", "offline_tag"]
 
 TAG_LABEL = b"observer-course/iin-tag/v1"
 
 
-class IINError(ValueError):
+class IINError(Refusal, ValueError):
     """`reason`: "format" (not 12 digits) or "check" (the check digit is wrong)."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 def normalize(typed: str) -> str:

@@ -9,6 +9,7 @@ import re
 
 from course.core.content import LANGUAGES
 from course.core.files import atomic_write
+from course.core.refusals import Refusal
 from course.modules.authoring import units as u
 from course.modules.authoring.services.common import IMAGE
 from course.modules.authoring.services.saving import Author, Conflict, Edit, save
@@ -17,12 +18,8 @@ IMAGE_FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "gif"}
 MAX_IMAGE_SIDE = 4096
 
 
-class ImageRefused(Exception):
+class ImageRefused(Refusal):
     """`reason`: type (not an image we accept), size (too large), alt (alt text missing)."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 def check_image(data: bytes, max_bytes: int) -> str:

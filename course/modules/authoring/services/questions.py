@@ -11,6 +11,7 @@ from course.core.content import ID_PATTERN, LANGUAGES
 from course.core.content.published import editions
 from course.core.db import db
 from course.core.files import atomic_write
+from course.core.refusals import Refusal
 from course.modules.authoring import units as u
 from course.modules.authoring.models import NEUTRAL, Revision
 from course.modules.authoring.services import (
@@ -24,12 +25,8 @@ from course.modules.authoring.services import (
 )
 
 
-class QuestionInvalid(Exception):
+class QuestionInvalid(Refusal):
     """`reason`: options, correct, ordering, module, scenario — what is wrong with the key."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from course.core import spreadsheets
 from course.core.db import db, utcnow
+from course.core.refusals import Refusal
 from course.modules.campaigns.models import Assignment, Election
 from course.modules.certificates import services as certificates
 from course.modules.organisations import services as organisations
@@ -22,13 +23,9 @@ CSV_MAX_ROWS = 10_000
 _HEADER_WORDS = {"iin_or_code", "iin", "code", "иин", "жсн", "код"}
 
 
-class AssignmentRefused(Exception):
+class AssignmentRefused(Refusal):
     """`reason`: "not_observer" (not a confirmed observer of this organisation), "station",
     "address" or "coordinator" (missing or too long)."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 @dataclass(frozen=True)

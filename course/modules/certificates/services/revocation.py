@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from course.core.content.published import course_edition
 from course.core.db import db, utcnow
+from course.core.refusals import Refusal
 from course.modules.accounts import services as accounts
 from course.modules.certificates.models import AuditEvent, Certificate
 from course.modules.certificates.services.issuing import new_certificate
@@ -23,13 +24,9 @@ REVOCATION_REASONS = (
 )
 
 
-class CannotReplace(Exception):
+class CannotReplace(Refusal):
     """Only a current, unrevoked certificate can be replaced; `reason` says why not:
     "revoked" (a replacement would un-revoke it) or "replaced" (it was replaced already)."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 def revoke(

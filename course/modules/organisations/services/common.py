@@ -7,15 +7,12 @@ import hashlib
 
 from course.core.db import db
 from course.core.identifiers import is_valid, twelve_digits
+from course.core.refusals import Refusal
 from course.modules.organisations.models import Organisation
 
 
-class Refused(Exception):
+class Refused(Refusal):
     """The action is not allowed; `reason` names why (for a message in the page's language)."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
-        super().__init__(reason)
 
 
 def valid_bin(typed: str) -> str | None:
