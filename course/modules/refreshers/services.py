@@ -219,13 +219,14 @@ def announce(course: Course) -> int:
     edition does not supersede are not told."""
     holders = certificates.superseded_holders(course.edition)
     users = accounts.get_users([h.user_id for h in holders])
+    # The changed modules depend on the holder's edition only: a few editions, many holders.
+    modules = {e: len(changed_modules(e, course)) for e in {h.edition for h in holders}}
     told = 0
     for holder in holders:
         user = users.get(holder.user_id)
         if user is None or not user.email:
             continue
-        modules = len(changed_modules(holder.edition, course))
-        _mail(user, course.edition, holder.code, modules, None)
+        _mail(user, course.edition, holder.code, modules[holder.edition], None)
         db.session.add(RefresherNotice(user_id=user.id, edition=course.edition, kind=EDITION_MAIL))
         told += 1
     db.session.flush()
