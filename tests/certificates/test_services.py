@@ -243,3 +243,37 @@ def test_open_badge_credential_verifies_and_tampering_is_caught():
     assert verification.verify_credential(credential, services.key_list()).status == "valid"
     credential["credentialSubject"]["name"] = "Someone Else"
     assert verification.verify_credential(credential, services.key_list()).status == "forged"
+
+
+def test_a_signature_never_claims_a_time_before_its_key(app):
+    """A certificate timed before the active key began (the key made or rotated a moment
+    after the issue started) and one signed again after a rotation both verify: each
+    signature claims no earlier time than its key's start."""
+    with app.app_context():
+        user_id = complete_course()
+        certificate = services.current_certificate(user_id)
+        later = utcnow() + timedelta(seconds=5)
+        services.rotate_key(later)
+        db.session.commit()
+        # Signed again (as putting the IIN tag in does), now under the new key.
+        services.sign_and_render(certificate, current_course())
+        db.session.commit()
+        again = verification.verify(certificate.qr_text, services.key_list())
+        assert again.status == verification.VALID, again
+        assert again.claims.issued_at == later.replace(microsecond=0)
+        # A new certificate whose issue began before that key's start.
+        other = quizzes.completion(complete_course_without_certificate(), None)
+        made = services.issue(other.user_id, other, current_course(), now=utcnow())
+        db.session.commit()
+        fresh = verification.verify(made.qr_text, services.key_list())
+        assert fresh.status == verification.VALID, fresh
+        assert made.issued_at == later.replace(microsecond=0)  # the row says what it signs
+
+
+def complete_course_without_certificate() -> int:
+    """A learner who completed the course, their certificate taken away again so that the
+    test issues it itself."""
+    user_id = complete_course()
+    db.session.execute(Certificate.__table__.delete().where(Certificate.user_id == user_id))
+    db.session.commit()
+    return user_id

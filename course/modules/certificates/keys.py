@@ -68,6 +68,14 @@ class KeyEntry:
     def public(self) -> Ed25519PublicKey:
         return public_from_b64(self.public_key)
 
+    def signing_time(self, moment: datetime) -> datetime:
+        """`moment`, or this key's start if it is earlier: what a signature made now with
+        this key may say it was signed at. A certificate timed just before the first key
+        was made (a fresh server) or before a rotation, or signed again after one (the IIN
+        tag), would otherwise claim a time its key does not cover, and every verifier
+        would call it forged."""
+        return max(moment, datetime.fromisoformat(self.not_before))
+
     def covers(self, when: datetime) -> bool:
         start = datetime.fromisoformat(self.not_before)
         end = datetime.fromisoformat(self.not_after) if self.not_after else None

@@ -56,9 +56,12 @@ def _texts(course: Course, certificate: Certificate, lang: str) -> pdf.Side:
 
 def sign_and_render(certificate: Certificate, course: Course) -> None:
     entry, private = keyring().active()
+    signed_at = entry.signing_time(certificate.issued_at)
+    if certificate.id is None:
+        certificate.issued_at = signed_at  # a new certificate: its row says what it signs
     claims = verification.make_claims(
         issuer(),
-        certificate.issued_at,
+        signed_at,
         certificate.code,
         certificate.holder_name,
         certificate.edition,

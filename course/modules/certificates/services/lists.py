@@ -185,7 +185,7 @@ def open_badge(certificate: Certificate, course: Course) -> dict:
             "name": current_app.config["COURSE_ISSUER"] or base,
             "url": base,
         },
-        "validFrom": certificate.issued_at.isoformat(),
+        "validFrom": entry.signing_time(certificate.issued_at).isoformat(),
         "name": title,
         "credentialSubject": {
             "type": ["AchievementSubject"],
